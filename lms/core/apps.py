@@ -1,0 +1,20 @@
+import logging
+import sys
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("lms")
+
+
+class CoreConfig(AppConfig):
+    name = "lms.core"
+    label = "core"
+    verbose_name = _("Operations")
+
+    def ready(self) -> None:
+        # One clear line at start-up says which database, task mode and email backend are in use,
+        # so a newcomer knows tasks run in-process and emails go to the console.
+        if "pytest" not in sys.modules:
+            logger.info(settings.RUNTIME_SUMMARY)
