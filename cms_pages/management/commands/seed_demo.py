@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from certification import demo as certification_demo
 from cms_pages import demo as pages_demo
 from lms.accounts import demo as accounts_demo
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, json_path: str | None = None, **options):
         with transaction.atomic():
             people = accounts_demo.seed_people()
+            certification_demo.seed_framework()
             pages_demo.seed_pages()
 
         password = accounts_demo.DEMO_PASSWORD if settings.DEBUG else None
