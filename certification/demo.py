@@ -164,3 +164,9 @@ def seed_framework() -> CompetencyFramework:
         },
     )
     return framework
+
+
+def seed(context) -> None:
+    """seed_demo step: the default framework and the certification."""
+    context.objects["framework"] = seed_framework()
+    context.objects["certification"] = Certification.objects.get(code="certificat-pair-aidant")

@@ -20,6 +20,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("espace/", include("lms.accounts.urls")),
+    path("certification/", include("certification.urls")),
+    path("formations/", include("courses.urls")),
+    path("vae/", include("vae.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

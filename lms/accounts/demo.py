@@ -73,3 +73,19 @@ def seed_people() -> dict[str, User]:
         services.assign_role(user=user, role=person.role)
         users[person.key] = user
     return users
+
+
+def seed(context) -> None:
+    """seed_demo step: people and their logins."""
+    people = seed_people()
+    context.objects["people"] = people
+    context.report["password"] = DEMO_PASSWORD if settings.DEBUG else None
+    context.report["logins"] = [
+        {
+            "role": person.role.value,
+            "role_label": str(person.role.label),
+            "name": f"{person.first_name} {person.last_name}",
+            "email": person.email,
+        }
+        for person in PEOPLE
+    ]

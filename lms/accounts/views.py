@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .dashboard import panels_for
 from .forms import ProfileForm
 from .roles import Role
 
@@ -18,7 +19,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/dashboard.html",
-        {"roles": roles, "can_reach_admin": user.has_perm("wagtailadmin.access_admin")},
+        {
+            "roles": roles,
+            "panels": panels_for(request),
+            "can_reach_admin": user.has_perm("wagtailadmin.access_admin"),
+        },
     )
 
 
