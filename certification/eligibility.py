@@ -1,0 +1,380 @@
+"""Eligibility: does a person meet a certification's rules, and what exactly is missing?
+
+One evaluation (``_evaluate``) serves one person (``check_eligibility``) and everybody at once
+(``eligibility_for_all``); it reads the ledger set-wise with a fixed number of queries.
+
+Mapping rule across framework versions: blocks and competencies are matched **by code** within
+a framework lineage (``CompetencyFramework.code``). Whatever was acquired under an older version
+counts for the block of the same code in the version in force; acquisitions whose code no longer
+exists stay in the ledger and are listed, but count for nothing. A block is acquired when the
+ledger holds the block itself, or every competency of that block in the version in force.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.accounts.models import User
+
+from .models import (
+    AttendanceRecord,
+    Certification,
+    CertificationRules,
+    Competency,
+    CompetencyBlock,
+    CompetencyFramework,
+    LedgerEntry,
+)
+
+HoursKind = LedgerEntry.HoursKind
+ZERO = Decimal(0)
+
+
+def format_hours(value: Decimal) -> str:
+    """6 → "6", 6.5 → "6,5" (in French): hours as people say them."""
+    return floatformat(value, -2)
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """One thing a person still lacks, with the words to tell them."""
+
+    kind: str  # "block", "training_hours", "ethics_hours", "internship_hours", …
+    message: str
+    code: str = ""
+    amount: Decimal | None = None
+
+
+@dataclass
+class BlockStatus:
+    code: str
+    title: str
+    required: bool
+    acquired: bool
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def through_vae(self) -> bool:
+        return LedgerEntry.Source.VAE_DECISION in self.sources
+
+    @property
+    def how(self) -> str:
+        """How the block was acquired, in words: "training", "VAE", …"""
+        return ", ".join(str(LedgerEntry.Source(source).label) for source in sorted(self.sources))
+
+
+@dataclass
+class Eligibility:
+    """The answer for one person and one certification."""
+
+    person_id: int
+    certification: Certification
+    framework: CompetencyFramework | None
+    blocks: list[BlockStatus]
+    hours: dict[str, Decimal]
+    attendance_rate: Decimal | None
+    missing: list[MissingItem]
+
+    @property
+    def eligible(self) -> bool:
+        return self.framework is not None and not self.missing
+
+    @property
+    def summary(self) -> str:
+        """ "You still need block B4 and 6 h of ethics." in the active language."""
+        if self.framework is None:
+            return _("This certification has no competency framework in force yet.")
+        if not self.missing:
+            return _("You meet every rule of this certification.")
+        return _("You still need %(items)s.") % {
+            "items": join_words(m.message for m in self.missing)
+        }
+
+    @property
+    def training_hours(self) -> Decimal:
+        return self.hours.get(HoursKind.TRAINING, ZERO) + self.hours.get(HoursKind.ETHICS, ZERO)
+
+
+def join_words(words: Iterable[str]) -> str:
+    items = list(words)
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def active_framework(framework_code: str) -> CompetencyFramework | None:
+    """The version in force of a framework lineage."""
+    return CompetencyFramework.objects.filter(
+        code=framework_code, status=CompetencyFramework.Status.ACTIVE
+    ).first()
+
+
+def _rules(certification: Certification) -> CertificationRules:
+    try:
+        return certification.rules
+    except CertificationRules.DoesNotExist:
+        # No rules saved yet: nothing but the blocks is required.
+        return CertificationRules(certification=certification)
+
+
+def _evaluate(
+    certification: Certification,
+    person_ids: list[int] | None,
+    *,
+    on: date | None = None,
+) -> dict[int, Eligibility]:
+    """Evaluate the rules for ``person_ids`` (None: everybody with something recorded).
+
+    Seven queries at most, whatever the number of people.
+    """
+    on = on or timezone.localdate()
+    rules = _rules(certification)
+    framework = active_framework(certification.framework_code)
+    blocks: list[CompetencyBlock] = list(framework.blocks.all()) if framework else []
+    competency_codes: dict[str, set[str]] = defaultdict(set)
+    if framework is not None:
+        for block_code, code in Competency.objects.filter(block__framework=framework).values_list(
+            "block__code", "code"
+        ):
+            competency_codes[block_code].add(code)
+    required = set(rules.required_block_codes or [b.code for b in blocks])
+
+    entries = LedgerEntry.objects.in_force(on)
+    attendance = AttendanceRecord.objects.filter(certification=certification)
+    if person_ids is not None:
+        entries = entries.filter(person_id__in=person_ids)
+        attendance = attendance.filter(person_id__in=person_ids)
+
+    # Who holds which block (by code), and how.
+    held_blocks: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for person_id, code, source in (
+        entries.filter(
+            kind=LedgerEntry.Kind.BLOCK, block__framework__code=certification.framework_code
+        )
+        .values_list("person_id", "block__code", "source")
+        .distinct()
+    ):
+        held_blocks[person_id][code].add(source)
+    held_competencies: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for person_id, code, source in (
+        entries.filter(
+            kind=LedgerEntry.Kind.COMPETENCY,
+            competency__block__framework__code=certification.framework_code,
+        )
+        .values_list("person_id", "competency__code", "source")
+        .distinct()
+    ):
+        held_competencies[person_id][code].add(source)
+    hours: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in (
+        entries.filter(kind=LedgerEntry.Kind.HOURS)
+        .values("person_id", "hours_kind")
+        .annotate(total=Sum("hours"))
+        .order_by()
+    ):
+        hours[row["person_id"]][row["hours_kind"]] = row["total"] or ZERO
+    rates = dict(attendance.values_list("person_id", "rate"))
+
+    if person_ids is None:
+        person_ids = sorted(set(held_blocks) | set(held_competencies) | set(hours) | set(rates))
+
+    results = {}
+    for person_id in person_ids:
+        statuses = []
+        for block in blocks:
+            sources = set(held_blocks[person_id].get(block.code, set()))
+            needed = competency_codes.get(block.code, set())
+            mine = held_competencies[person_id]
+            if not sources and needed and needed <= set(mine):
+                sources = set().union(*(mine[code] for code in needed))
+            statuses.append(
+                BlockStatus(
+                    code=block.code,
+                    title=block.title,
+                    required=block.code in required,
+                    acquired=bool(sources),
+                    sources=sources,
+                )
+            )
+        results[person_id] = Eligibility(
+            person_id=person_id,
+            certification=certification,
+            framework=framework,
+            blocks=statuses,
+            hours=hours[person_id],
+            attendance_rate=rates.get(person_id),
+            missing=[],
+        )
+        results[person_id].missing = _missing_items(results[person_id], rules, required)
+    return results
+
+
+def _missing_items(
+    result: Eligibility, rules: CertificationRules, required: set[str]
+) -> list[MissingItem]:
+    missing: list[MissingItem] = []
+    known = {status.code for status in result.blocks}
+    for status in result.blocks:
+        if status.required and not status.acquired:
+            missing.append(
+                MissingItem("block", _("block %(code)s") % {"code": status.code}, code=status.code)
+            )
+    # A required code absent from the version in force cannot be acquired: say so plainly.
+    for code in sorted(required - known):
+        missing.append(MissingItem("block", _("block %(code)s") % {"code": code}, code=code))
+
+    held = result.hours
+    ethics = held.get(HoursKind.ETHICS, ZERO)
+    total_gap = rules.total_training_hours - result.training_hours
+    ethics_gap = rules.ethics_hours - ethics
+    # Ethics hours are training hours: the total gap only counts what ethics will not fill.
+    other_gap = total_gap - max(ethics_gap, ZERO)
+    if other_gap > 0:
+        missing.append(
+            MissingItem(
+                "training_hours",
+                _("%(hours)s h of training") % {"hours": format_hours(other_gap)},
+                amount=other_gap,
+            )
+        )
+    if ethics_gap > 0:
+        missing.append(
+            MissingItem(
+                "ethics_hours",
+                _("%(hours)s h of ethics") % {"hours": format_hours(ethics_gap)},
+                amount=ethics_gap,
+            )
+        )
+    for kind, required_hours, words in (
+        (
+            HoursKind.INTERNSHIP,
+            rules.internship_hours,
+            _("%(hours)s h of internship signed off by a supervisor"),
+        ),
+        (HoursKind.SUPERVISION, rules.supervision_hours, _("%(hours)s h of supervision")),
+    ):
+        gap = required_hours - held.get(kind, ZERO)
+        if gap > 0:
+            missing.append(
+                MissingItem(f"{kind}_hours", words % {"hours": format_hours(gap)}, amount=gap)
+            )
+    if rules.min_attendance_rate > 0:
+        rate = result.attendance_rate
+        if rate is None:
+            missing.append(
+                MissingItem(
+                    "attendance",
+                    _("an attendance of at least %(rate)s %% (not recorded yet)")
+                    % {"rate": format_hours(rules.min_attendance_rate)},
+                    amount=rules.min_attendance_rate,
+                )
+            )
+        elif rate < rules.min_attendance_rate:
+            missing.append(
+                MissingItem(
+                    "attendance",
+                    _("an attendance of at least %(rate)s %% (yours is %(current)s %%)")
+                    % {
+                        "rate": format_hours(rules.min_attendance_rate),
+                        "current": format_hours(rate),
+                    },
+                    amount=rules.min_attendance_rate - rate,
+                )
+            )
+    return missing
+
+
+def check_eligibility(person: User, certification: Certification) -> Eligibility:
+    """Is ``person`` eligible for ``certification``, and what exactly is missing?"""
+    return _evaluate(certification, [person.pk])[person.pk]
+
+
+def eligibility_for_all(certification: Certification) -> dict[int, Eligibility]:
+    """Eligibility of every person with something recorded, by person id, in a fixed number of
+    queries (no query per person)."""
+    return _evaluate(certification, None)
+
+
+def eligible_people(certification: Certification) -> list[User]:
+    """People who meet every rule and hold no certificate for the first cycle yet."""
+    results = eligibility_for_all(certification)
+    ids = [pid for pid, result in results.items() if result.eligible]
+    already = set(
+        certification.certificates.filter(holder_id__in=ids, cycle=1).values_list(
+            "holder_id", flat=True
+        )
+    )
+    return list(
+        User.objects.filter(pk__in=[pid for pid in ids if pid not in already]).order_by(
+            "last_name", "first_name", "email"
+        )
+    )
+
+
+@dataclass
+class RenewalCheck:
+    continuing_hours: Decimal
+    ethics_hours: Decimal
+    missing: list[MissingItem]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.missing
+
+    @property
+    def summary(self) -> str:
+        if not self.missing:
+            return _("You have done enough continuing education to renew this certificate.")
+        return _("You still need %(items)s.") % {
+            "items": join_words(m.message for m in self.missing)
+        }
+
+
+def check_renewal(person: User, certification: Certification, *, since: date) -> RenewalCheck:
+    """Continuing-education hours since ``since`` against the renewal rule.
+
+    Ethics hours done in the period count both towards the total and towards the ethics share.
+    """
+    rules = _rules(certification)
+    totals = dict(
+        LedgerEntry.objects.in_force()
+        .filter(
+            Q(hours_kind=HoursKind.CONTINUING_EDUCATION) | Q(hours_kind=HoursKind.ETHICS),
+            person=person,
+            kind=LedgerEntry.Kind.HOURS,
+            effective_on__gte=since,
+        )
+        .values("hours_kind")
+        .annotate(total=Sum("hours"))
+        .order_by()
+        .values_list("hours_kind", "total")
+    )
+    ethics = totals.get(HoursKind.ETHICS) or ZERO
+    total = (totals.get(HoursKind.CONTINUING_EDUCATION) or ZERO) + ethics
+    missing = []
+    ethics_gap = rules.renewal_ethics_hours - ethics
+    other_gap = rules.renewal_hours - total - max(ethics_gap, ZERO)
+    if other_gap > 0:
+        missing.append(
+            MissingItem(
+                "continuing_education_hours",
+                _("%(hours)s h of continuing education") % {"hours": format_hours(other_gap)},
+                amount=other_gap,
+            )
+        )
+    if ethics_gap > 0:
+        missing.append(
+            MissingItem(
+                "ethics_hours",
+                _("%(hours)s h of ethics") % {"hours": format_hours(ethics_gap)},
+                amount=ethics_gap,
+            )
+        )
+    return RenewalCheck(continuing_hours=total, ethics_hours=ethics, missing=missing)
