@@ -1,0 +1,78 @@
+"""A task really crosses the broker and runs in a separate worker process (CI's Redis leg)."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import TransactionTestCase
+
+from lms.core.models import WorkerHeartbeat
+from lms.core.tasks import record_heartbeat_task
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def database_url_for_tests() -> str:
+    db = connection.settings_dict
+    assert db["ENGINE"].endswith("postgresql"), "The worker test needs DATABASE_URL on PostgreSQL."
+    user = db["USER"] or "postgres"
+    auth = f"{user}:{db['PASSWORD']}" if db["PASSWORD"] else user
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.broker
+class RealWorkerTests(TransactionTestCase):
+    def setUp(self):
+        assert settings.CELERY_BROKER_URL, (
+            "CELERY_BROKER_URL must point at a real broker for this test."
+        )
+        self.queue = f"test-{uuid.uuid4().hex[:8]}"
+        self.name = f"{self.queue}@parcours"
+        env = {**os.environ, "DATABASE_URL": database_url_for_tests()}
+        self.worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lms",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                self.queue,
+                "-n",
+                self.name,
+                "--loglevel=WARNING",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def tearDown(self):
+        self.worker.terminate()
+        try:
+            self.worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.worker.kill()
+
+    def test_a_task_sent_to_the_broker_runs_in_the_worker_and_writes_to_the_database(self):
+        record_heartbeat_task.apply_async(queue=self.queue)
+
+        deadline = time.monotonic() + 60
+        while (
+            time.monotonic() < deadline
+            and not WorkerHeartbeat.objects.filter(worker=self.name).exists()
+        ):
+            assert self.worker.poll() is None, self.worker.stdout.read()
+            time.sleep(0.5)
+
+        self.assertEqual(WorkerHeartbeat.objects.filter(worker=self.name).count(), 1)
