@@ -3,10 +3,36 @@
 Import from here: ``from certification import services; services.issue_certificate(...)``.
 """
 
+from .certificates import (
+    CertificationError,
+    expire_certificates,
+    issue_certificate,
+    issue_certificates,
+    issue_if_eligible,
+    printed_name_for,
+    reinstate_certificate,
+    render_certificate_pdf,
+    renew_certificate,
+    revoke_certificate,
+    set_printed_name,
+    suspend_certificate,
+)
 from .frameworks import activate_framework, create_framework_version, import_framework
 from .ledger import record_acquisition, record_attendance_rate, record_hours, supersede_entry
 
 __all__ = [
+    "CertificationError",
+    "expire_certificates",
+    "issue_certificate",
+    "issue_certificates",
+    "issue_if_eligible",
+    "printed_name_for",
+    "reinstate_certificate",
+    "render_certificate_pdf",
+    "renew_certificate",
+    "revoke_certificate",
+    "set_printed_name",
+    "suspend_certificate",
     "activate_framework",
     "create_framework_version",
     "import_framework",
