@@ -8,7 +8,7 @@ from django.utils import timezone
 from courses import services
 from courses.models import Enrolment, EnrolmentStatusChange
 from lms.accounts.roles import Role
-from tests.base import PersonasTestCase
+from tests.courses.base import EnglishPersonasTestCase as PersonasTestCase
 from tests.lms.factories import UserFactory
 
 from .factories import SessionFactory
