@@ -1,9 +1,22 @@
 """Demo data for seed_demo: the default peer-helper competency framework (see DOMAIN.md)."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Certification, Competency, CompetencyBlock, CompetencyFramework
+from . import services
+from .eligibility import check_eligibility
+from .models import (
+    Certificate,
+    Certification,
+    CertificationRules,
+    Competency,
+    CompetencyBlock,
+    CompetencyFramework,
+    LedgerEntry,
+)
 
 FRAMEWORK_CODE = "pair-aidance"
 
@@ -166,7 +179,148 @@ def seed_framework() -> CompetencyFramework:
     return framework
 
 
+DEMO_RULES = {
+    "total_training_hours": Decimal(84),
+    "ethics_hours": Decimal(16),
+    "internship_hours": Decimal(35),
+    "supervision_hours": Decimal(4),
+    "min_attendance_rate": Decimal(80),
+    "signatories": "Sophie Lambert, coordinatrice pédagogique\nMarc Dubois, formateur pair-aidant",
+}
+
+Source = LedgerEntry.Source
+HoursKind = LedgerEntry.HoursKind
+
+# Who holds what. VAE blocks come from a jury decision; the rest from training results.
+DEMO_LEDGER: dict[str, dict] = {
+    "julie": {
+        "training": ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"],
+        "vae": [],
+        "hours": {"training": 68, "ethics": 16, "internship": 35, "supervision": 4},
+        "attendance": 92,
+    },
+    "amina": {
+        "training": ["B2", "B3", "B4", "B5", "B7"],
+        "vae": ["B1", "B6", "B8"],
+        "hours": {"training": 70, "ethics": 16, "internship": 40, "supervision": 6},
+        "attendance": 88,
+    },
+    # Thomas lacks block B4 and 6 h of ethics: his checklist says so.
+    "thomas": {
+        "training": ["B1", "B2", "B3", "B5", "B6", "B7", "B8"],
+        "vae": [],
+        "hours": {"training": 74, "ethics": 10, "internship": 35, "supervision": 4},
+        "attendance": 85,
+    },
+}
+REVOCATION_REASON = (
+    "Attestation de stage non conforme : décision du comité de certification après vérification."
+)
+
+
+def seed_ledger(
+    *, people: dict, framework: CompetencyFramework, certification: Certification
+) -> None:
+    """Ledger entries for the demo trainees (idempotent through dedupe keys)."""
+    coordinator = people.get("coordination")
+    supervisor = people.get("formateur.namur")
+    blocks = {block.code: block for block in framework.blocks.all()}
+    start = timezone.localdate() - timedelta(days=200)
+    for key, plan in DEMO_LEDGER.items():
+        person = people.get(key)
+        if person is None:
+            continue
+        for source, codes in (
+            (Source.TRAINING_RESULT, plan["training"]),
+            (Source.VAE_DECISION, plan["vae"]),
+        ):
+            for offset, code in enumerate(codes):
+                services.record_acquisition(
+                    person=person,
+                    block=blocks[code],
+                    source=source,
+                    source_reference="demo",
+                    recorded_by=coordinator,
+                    effective_on=start + timedelta(days=15 * offset),
+                    justification="Jury VAE (démonstration)"
+                    if source == Source.VAE_DECISION
+                    else "Évaluation du module réussie (démonstration)",
+                    dedupe_key=f"demo:{key}:{code}",
+                )
+        for kind, hours in plan["hours"].items():
+            services.record_hours(
+                person=person,
+                hours_kind=kind,
+                hours=hours,
+                source=Source.TRAINING_RESULT,
+                source_reference="demo",
+                recorded_by=coordinator,
+                signed_off_by=supervisor if kind == HoursKind.INTERNSHIP else None,
+                effective_on=start + timedelta(days=120),
+                dedupe_key=f"demo:{key}:hours:{kind}",
+            )
+        services.record_attendance_rate(
+            person=person,
+            certification=certification,
+            rate=plan["attendance"],
+            source_reference="demo",
+        )
+
+
 def seed(context) -> None:
-    """seed_demo step: the default framework and the certification."""
-    context.objects["framework"] = seed_framework()
-    context.objects["certification"] = Certification.objects.get(code="certificat-pair-aidant")
+    """seed_demo step: the framework, the certification and its rules, the demo trainees'
+    ledger, a valid certificate (Julie) and a revoked one (Amina)."""
+    framework = seed_framework()
+    certification = Certification.objects.get(code="certificat-pair-aidant")
+    CertificationRules.objects.get_or_create(certification=certification, defaults=DEMO_RULES)
+    context.objects["framework"] = framework
+    context.objects["certification"] = certification
+    people = context.objects.get("people") or {}
+    if not people:
+        return
+    seed_ledger(people=people, framework=framework, certification=certification)
+    coordinator = people.get("coordination")
+    issued: list[Certificate] = []
+    for key in ("julie", "amina"):
+        if key in people:
+            issued.append(
+                services.issue_certificate(
+                    person=people[key], certification=certification, issued_by=coordinator
+                )
+            )
+    if "amina" in people:
+        services.revoke_certificate(
+            certificate=issued[-1], by=coordinator, reason=REVOCATION_REASON
+        )
+    certificates = list(
+        Certificate.objects.filter(pk__in=[c.pk for c in issued])
+        .select_related("holder")
+        .order_by("register_number")
+    )
+    context.objects["certificates"] = certificates
+    context.report["certificates"] = [
+        {
+            "holder": c.holder.email,
+            "name_as_printed": c.name_as_printed,
+            "code": c.code,
+            "status": c.status,
+            "register_number": c.register_number,
+            "verification_url": c.verification_url,
+            **({"revocation_reason": c.revocation_reason} if c.revocation_reason else {}),
+        }
+        for c in certificates
+    ]
+    context.sections.append(
+        (
+            "Certificates (verification codes)",
+            [
+                f"{c.get_status_display():<10} {c.code}  {c.name_as_printed}  {c.verification_url}"
+                for c in certificates
+            ]
+            + (
+                [f"Thomas Leroy: {check_eligibility(people['thomas'], certification).summary}"]
+                if "thomas" in people
+                else []
+            ),
+        )
+    )
