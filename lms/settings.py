@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.accounts.apps.ParcoursUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
