@@ -1,11 +1,19 @@
 """Wagtail page models: editorial content only (domain data lives in the other apps)."""
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
+
+from courses import links as course_links
+from courses import selectors as course_selectors
+from courses.filters import SessionFilter
+from courses.ics import session_ics
 
 from .blocks import BodyBlock
 
@@ -53,3 +61,152 @@ class SiteIdentity(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site identity")
+
+
+# --- Catalogue: courses and the session finder ---------------------------------------------------
+# These pages hold editorial text only; courses, sessions and places come from courses.selectors.
+
+SESSIONS_PER_PAGE = 20
+
+
+class CourseIndexPage(Page):
+    """Lists the courses (its child course pages) with their next sessions."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["cms_pages.CoursePage"]
+    template = "cms_pages/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("course index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course_pages = list(
+            CoursePage.objects.child_of(self)
+            .live()
+            .public()
+            .filter(course__is_published=True)
+            .select_related("course")
+        )
+        upcoming = course_selectors.list_upcoming_sessions_for_courses(
+            course_ids=[p.course_id for p in course_pages]
+        )
+        context["course_pages"] = [(p, upcoming.get(p.course_id, [])) for p in course_pages]
+        context["finder"] = SessionFinderPage.for_locale()
+        return context
+
+
+class CoursePage(Page):
+    """One course: editorial introduction, then its modules, hours, competencies and sessions."""
+
+    course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.PROTECT,
+        related_name="pages",
+        verbose_name=_("course"),
+    )
+    intro = models.TextField(_("introduction"), blank=True, max_length=600)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("course"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["cms_pages.CourseIndexPage"]
+    subpage_types: list[str] = []
+    template = "cms_pages/course_page.html"
+
+    class Meta:
+        verbose_name = _("course page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course = course_selectors.get_course_for_public(course_id=self.course_id)
+        context["course"] = course
+        if course is not None:
+            context["modules"] = list(course.modules.all())
+            context["blocks"] = course_selectors.competencies_by_block(course)
+            context["sessions"] = list(
+                course_selectors.list_sessions_for_catalogue(course=course)[:12]
+            )
+        context["finder"] = SessionFinderPage.for_locale()
+        return context
+
+
+class SessionFinderPage(RoutablePageMixin, Page):
+    """Find a session near you; each session has its own page under this one."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types: list[str] = []
+    template = "cms_pages/session_finder_page.html"
+
+    class Meta:
+        verbose_name = _("session finder page")
+
+    @classmethod
+    def for_locale(cls) -> "SessionFinderPage | None":
+        """The live finder in the current language, else any live finder."""
+        finders = cls.objects.live().public().order_by("path")
+        try:
+            locale = Locale.get_active()
+        except Locale.DoesNotExist:
+            return finders.first()
+        return finders.filter(locale=locale).first() or finders.first()
+
+    @path("")
+    def finder(self, request):
+        filterset = SessionFilter(request.GET or None)
+        sessions = (
+            filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        )
+        page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={
+                "filter": filterset,
+                "page_obj": page,
+                "sessions": page.object_list,
+                "is_filtered": bool(request.GET.dict().keys() - {"page"}),
+            },
+        )
+
+    @path("<int:session_id>/")
+    def session_detail(self, request, session_id: int):
+        session = course_selectors.get_session_for_public(session_id=session_id)
+        my_enrolment = (
+            course_selectors.get_active_enrolment(user=request.user, session=session)
+            if request.user.is_authenticated
+            else None
+        )
+        return self.render(
+            request,
+            template="cms_pages/session_detail.html",
+            context_overrides={
+                "session": session,
+                "meetings": list(session.meetings.all()),
+                "trainers": list(session.trainers.all()),
+                "my_enrolment": my_enrolment,
+            },
+        )
+
+    # Wagtail's page URLs cannot contain a dot, so the file name comes from Content-Disposition.
+    @path("<int:session_id>/calendrier/")
+    def session_calendar(self, request, session_id: int):
+        session = course_selectors.get_session_for_public(session_id=session_id)
+        response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{session.code}.ics"'
+        return response
+
+
+@course_links.register_session_url
+def _session_page_path(session) -> str | None:
+    finder = SessionFinderPage.for_locale()
+    if finder is None:
+        return None
+    return finder.url + finder.reverse_subpage("session_detail", args=[session.pk])

@@ -121,16 +121,22 @@ def list_sessions_for_catalogue(
     if places_left_only:
         sessions = sessions.filter(places_left__gt=0)
     if q:
-        for word in q.split()[:8]:
-            sessions = sessions.filter(
-                Q(course__title__icontains=word)
-                | Q(module__title__icontains=word)
-                | Q(course__summary__icontains=word)
-                | Q(venue__town__icontains=word)
-                | Q(venue__name__icontains=word)
-                | Q(code__icontains=word)
-            )
+        sessions = search_sessions(sessions, q)
     return sessions.order_by(F("first_starts_at").asc(nulls_last=True), "code")
+
+
+def search_sessions(sessions: QuerySet[Session], q: str) -> QuerySet[Session]:
+    """Sessions whose course, module, town, venue or reference contain every word of ``q``."""
+    for word in q.split()[:8]:
+        sessions = sessions.filter(
+            Q(course__title__icontains=word)
+            | Q(module__title__icontains=word)
+            | Q(course__summary__icontains=word)
+            | Q(venue__town__icontains=word)
+            | Q(venue__name__icontains=word)
+            | Q(code__icontains=word)
+        )
+    return sessions
 
 
 def get_session_for_public(*, session_id: int) -> Session:
@@ -147,6 +153,11 @@ def get_session_for_public(*, session_id: int) -> Session:
     if session is None:
         raise Http404("No such session")
     return session
+
+
+def get_active_enrolment(*, user: User, session: Session) -> Enrolment | None:
+    """The person's current enrolment in a session, if any (to show on the session page)."""
+    return Enrolment.objects.active().filter(session=session, trainee=user).first()
 
 
 def list_upcoming_sessions_for_courses(

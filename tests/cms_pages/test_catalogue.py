@@ -1,0 +1,173 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from icalendar import Calendar
+from wagtail.models import Site
+from wagtail.test.utils import WagtailPageTestCase
+
+from cms_pages.models import CourseIndexPage, CoursePage, HomePage, SessionFinderPage
+from courses import services
+from courses.models import Region, Session
+from tests.courses.factories import (
+    CompetencyFactory,
+    CourseFactory,
+    ModuleFactory,
+    SessionFactory,
+    VenueFactory,
+)
+from tests.lms.factories import UserFactory
+
+
+class CataloguePagesTestCase(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = Site.objects.get(is_default_site=True).root_page.specific
+        cls.course = CourseFactory(title="Formation de base à la pair-aidance")
+        module = ModuleFactory(course=cls.course, title="Relation d'aide")
+        module.competencies.add(CompetencyFactory(label="Écouter activement"))
+        cls.index = cls.home.add_child(
+            instance=CourseIndexPage(title="Formations", slug="formations-cat")
+        )
+        cls.course_page = cls.index.add_child(
+            instance=CoursePage(title="Formation de base", slug="base", course=cls.course)
+        )
+        cls.finder = cls.home.add_child(
+            instance=SessionFinderPage(title="Trouver une session", slug="sessions")
+        )
+        cls.namur = VenueFactory(town="Namur", region=Region.NAMUR)
+        cls.liege = VenueFactory(town="Liège", region=Region.LIEGE)
+        cls.trainer = UserFactory(display_name="Marc D.")
+        cls.session = SessionFactory(course=cls.course, venue=cls.namur, code="NAM-1", capacity=3)
+        cls.session.trainers.add(cls.trainer)
+
+    def setUp(self):
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+
+    def add_sessions(self, count: int) -> None:
+        for index in range(count):
+            venue = self.liege if index % 2 else self.namur
+            session = SessionFactory(course=self.course, venue=venue, meetings=3)
+            session.trainers.add(self.trainer)
+            services.enrol_trainee(session=session, trainee=UserFactory())
+
+    def count_queries(self, url: str) -> int:
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+
+class PageTypeTests(CataloguePagesTestCase):
+    def test_catalogue_pages_can_be_created_where_they_belong(self):
+        self.assertCanCreateAt(HomePage, CourseIndexPage)
+        self.assertCanCreateAt(CourseIndexPage, CoursePage)
+        self.assertCanCreateAt(HomePage, SessionFinderPage)
+        self.assertCanNotCreateAt(HomePage, CoursePage)
+
+    def test_every_catalogue_page_renders(self):
+        self.assertPageIsRenderable(self.index)
+        self.assertPageIsRenderable(self.course_page)
+        self.assertPageIsRenderable(self.finder)
+        self.assertPageIsRenderable(self.finder, route_path=f"/{self.session.pk}/")
+
+    def test_the_course_page_shows_modules_competencies_and_sessions(self):
+        response = self.client.get(self.course_page.url)
+        self.assertContains(response, "Relation d&#x27;aide")
+        self.assertContains(response, "Écouter activement")
+        self.assertContains(response, "Namur")
+
+    def test_the_index_lists_the_course_with_its_next_session(self):
+        response = self.client.get(self.index.url)
+        self.assertContains(response, "Formation de base")
+        self.assertContains(response, f"{self.finder.url}{self.session.pk}/")
+
+
+class FinderTests(CataloguePagesTestCase):
+    def test_filtering_by_region_returns_only_that_regions_sessions(self):
+        SessionFactory(course=self.course, venue=self.liege, code="LIE-1")
+        response = self.client.get(self.finder.url, {"region": Region.LIEGE})
+        sessions = list(response.context["sessions"])
+        self.assertEqual([s.code for s in sessions], ["LIE-1"])
+        self.assertTrue(all(s.venue.region == Region.LIEGE for s in sessions))
+
+    def test_places_left_only_hides_full_sessions(self):
+        full = SessionFactory(course=self.course, venue=self.liege, capacity=1, code="FULL")
+        services.enrol_trainee(session=full, trainee=UserFactory())
+        response = self.client.get(self.finder.url, {"places_left": "on"})
+        codes = [s.code for s in response.context["sessions"]]
+        self.assertIn("NAM-1", codes)
+        self.assertNotIn("FULL", codes)
+
+    def test_free_text_and_format_filters(self):
+        SessionFactory(course=self.course, venue=None, format=Session.Format.ONLINE, code="WEB-1")
+        response = self.client.get(self.finder.url, {"format": "online"})
+        self.assertEqual([s.code for s in response.context["sessions"]], ["WEB-1"])
+        response = self.client.get(self.finder.url, {"q": "namur"})
+        self.assertEqual([s.code for s in response.context["sessions"]], ["NAM-1"])
+
+    def test_drafts_and_unpublished_courses_never_appear(self):
+        SessionFactory(
+            course=self.course, venue=self.liege, status=Session.Status.DRAFT, code="DRAFT"
+        )
+        SessionFactory(course=CourseFactory(is_published=False), venue=self.liege, code="HIDDEN")
+        codes = [s.code for s in self.client.get(self.finder.url).context["sessions"]]
+        self.assertEqual(codes, ["NAM-1"])
+        self.assertEqual(
+            self.client.get(
+                f"{self.finder.url}{Session.objects.get(code='DRAFT').pk}/"
+            ).status_code,
+            404,
+        )
+
+    def test_results_are_paginated_by_twenty_with_shareable_links(self):
+        for _ in range(21):
+            SessionFactory(course=self.course, venue=self.liege, meetings=1)
+        response = self.client.get(self.finder.url, {"region": Region.LIEGE})
+        self.assertEqual(len(response.context["sessions"]), 20)
+        self.assertContains(response, "?region=liege&amp;page=2")
+
+    def test_the_finder_runs_the_same_number_of_queries_for_3_or_13_sessions(self):
+        url = self.finder.url + "?places_left=on&region=namur"
+        self.add_sessions(2)
+        small = self.count_queries(url)
+        self.add_sessions(10)
+        self.assertEqual(small, self.count_queries(url))
+
+    def test_the_catalogue_runs_the_same_number_of_queries_for_3_or_13_sessions(self):
+        self.add_sessions(2)
+        small_index = self.count_queries(self.index.url)
+        small_course = self.count_queries(self.course_page.url)
+        self.add_sessions(10)
+        self.assertEqual(small_index, self.count_queries(self.index.url))
+        self.assertEqual(small_course, self.count_queries(self.course_page.url))
+
+
+class SessionPageTests(CataloguePagesTestCase):
+    def test_the_session_page_shows_dates_place_map_trainers_and_places(self):
+        response = self.client.get(f"{self.finder.url}{self.session.pk}/")
+        self.assertContains(response, "https://www.openstreetmap.org/search?query=")
+        self.assertContains(response, "Marc D.")
+        self.assertContains(response, "3 places left")
+        self.assertContains(response, f"/formations/sessions/{self.session.pk}/inscription/")
+        self.assertContains(response, f"{self.finder.url}{self.session.pk}/calendrier/")
+
+    def test_the_session_page_runs_the_same_number_of_queries_with_more_enrolments(self):
+        url = f"{self.finder.url}{self.session.pk}/"
+        services.enrol_trainee(session=self.session, trainee=UserFactory())
+        small = self.count_queries(url)
+        for _ in range(4):
+            services.enrol_trainee(session=self.session, trainee=UserFactory())
+        self.session.trainers.add(UserFactory(), UserFactory())
+        self.assertEqual(small, self.count_queries(url))
+
+    def test_the_calendar_route_returns_a_parsable_ics_file(self):
+        response = self.client.get(f"{self.finder.url}{self.session.pk}/calendrier/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(Calendar.from_ical(response.content).walk("VEVENT")), 2)
+
+    def test_the_stable_session_address_redirects_to_the_page(self):
+        response = self.client.get(f"/formations/sessions/{self.session.pk}/")
+        self.assertRedirects(response, f"{self.finder.url}{self.session.pk}/")
