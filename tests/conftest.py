@@ -36,3 +36,14 @@ def _tasks_in_process_unless_broker_test(request):
     app.conf.task_always_eager = request.node.get_closest_marker("broker") is None
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in French: a request to /nl/ leaves Dutch active in the thread, and
+    reverse() would then build /nl/ URLs in the next test."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
