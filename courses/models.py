@@ -530,6 +530,23 @@ class Enrolment(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    # Columns of the coordinators' CSV export.
+    @property
+    def session_code(self) -> str:
+        return self.session.code
+
+    @property
+    def trainee_name(self) -> str:
+        return self.trainee.get_full_name() or self.trainee.public_name
+
+    @property
+    def trainee_email(self) -> str:
+        return self.trainee.email
+
+    @property
+    def reservation_label(self) -> str:
+        return self.reserved_for.organisation if self.reserved_for_id else ""
+
 
 class EnrolmentStatusChange(models.Model):
     """One step in an enrolment's history: from, to, who, when, why."""
