@@ -140,3 +140,51 @@ def seed_pages() -> HomePage:
 def seed(context) -> None:
     """seed_demo step: editorial pages in three languages."""
     context.objects["home"] = seed_pages()
+
+
+@transaction.atomic
+def seed_catalogue(context) -> None:
+    """seed_demo step: the course index with one page per course, and the session finder."""
+    from courses.models import Course
+
+    from .models import CourseIndexPage, CoursePage, SessionFinderPage
+
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    index = CourseIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = CourseIndexPage(
+            title="Nos formations",
+            slug="catalogue",
+            intro="<p>Des formations pour devenir pair-aidant, et pour continuer à se former "
+            "une fois en poste.</p>",
+            show_in_menus=True,
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    for course in Course.objects.filter(is_published=True).order_by("title"):
+        if not CoursePage.objects.filter(course=course).exists():
+            page = CoursePage(
+                title=course.title,
+                slug=course.slug,
+                course=course,
+                intro=course.summary,
+                body=[
+                    (
+                        "paragraph",
+                        "<p>Les sessions ont lieu en petits groupes de 10 à 15 personnes, animées "
+                        "par des formateurs qui sont souvent eux-mêmes pairs-aidants.</p>",
+                    )
+                ],
+            )
+            index.add_child(instance=page)
+            page.save_revision().publish()
+    if not SessionFinderPage.objects.child_of(home).exists():
+        finder = SessionFinderPage(
+            title="Trouver une session",
+            slug="sessions",
+            intro="<p>Choisissez une région, une date ou une formation : toutes les sessions "
+            "près de chez vous et en ligne.</p>",
+            show_in_menus=True,
+        )
+        home.add_child(instance=finder)
+        finder.save_revision().publish()

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from certification import demo as certification_demo
 from cms_pages import demo as pages_demo
+from courses import demo as courses_demo
 from lms.accounts import demo as accounts_demo
 from lms.demo import DemoContext
 
@@ -21,7 +22,9 @@ from lms.demo import DemoContext
 STEPS = [
     accounts_demo.seed,
     certification_demo.seed,
+    courses_demo.seed,
     pages_demo.seed,
+    pages_demo.seed_catalogue,
 ]
 
 
