@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # Project apps, lowest first: lms ← certification ← courses ← vae ← cms_pages.
     "lms.core",
     "lms.accounts",
+    "lms.notifications",
     "certification",
     "courses",
     "vae",
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "lms.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -220,8 +222,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing must never hang a user's request when the broker is down: fail fast, and the
+# outbox sweep delivers what could not be queued.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "record-worker-heartbeat": {"task": "lms.core.tasks.record_heartbeat_task", "schedule": 300.0},
+    "sweep-outbox": {"task": "lms.notifications.tasks.sweep_outbox_task", "schedule": 60.0},
 }
 
 # --- Security -------------------------------------------------------------------------------------

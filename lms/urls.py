@@ -19,6 +19,7 @@ urlpatterns = [
 # Pages in French have no prefix; /en/ and /nl/ serve English and Dutch.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("espace/notifications/", include("lms.notifications.urls")),
     path("espace/", include("lms.accounts.urls")),
     path("certification/", include("certification.urls")),
     path("formations/", include("courses.urls")),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from lms.accounts.models import User
 from lms.accounts.roles import Role
+from lms.notifications.models import Notification
 from tests.lms.factories import UserFactory
 
 SIGNUP = {
@@ -67,6 +68,11 @@ class SignupWithEmailVerificationTests(TestCase):
         self.assertRedirects(response, reverse("accounts:dashboard"), fetch_redirect_response=False)
         dashboard = self.client.get(reverse("accounts:dashboard"))
         self.assertContains(dashboard, "Nadia")
+        # The welcome arrives in the language chosen at sign-up, in the list and by email.
+        welcome = Notification.objects.get(
+            recipient__email=SIGNUP["email"], event="account.welcome"
+        )
+        self.assertEqual(welcome.title, "Welkom bij Parcours")
 
     def test_signing_up_with_a_taken_email_does_not_reveal_that_it_exists(self):
         UserFactory(email="nouvelle@example.org")
