@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lms.core",
     "lms.accounts",
     "lms.notifications",
+    "lms.audit",
     "certification",
     "courses",
     "vae",

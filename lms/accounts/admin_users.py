@@ -8,8 +8,11 @@ nobody can grant themselves or others full access from the application (use crea
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import CreateView as WagtailCreateView
+from wagtail.users.views.users import EditView as WagtailEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from . import services
 from .models import User
 from .roles import Role
 
@@ -44,6 +47,32 @@ class ParcoursUserEditForm(UserEditForm):
         _limit_to_roles(self)
 
 
+def _role_names(user: User) -> set[str]:
+    return set(user.groups.values_list("name", flat=True))
+
+
+class CreateView(WagtailCreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        services.record_role_changes(
+            actor=self.request.user, user=instance, before=set(), after=_role_names(instance)
+        )
+        return instance
+
+
+class EditView(WagtailEditView):
+    def save_instance(self):
+        before = _role_names(self.object)
+        instance = super().save_instance()
+        services.record_role_changes(
+            actor=self.request.user, user=instance, before=before, after=_role_names(instance)
+        )
+        return instance
+
+
 class UserViewSet(WagtailUserViewSet):
+    add_view_class = CreateView
+    edit_view_class = EditView
+
     def get_form_class(self, for_update=False):
         return ParcoursUserEditForm if for_update else ParcoursUserCreationForm

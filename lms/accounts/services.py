@@ -1,25 +1,48 @@
 """Write paths for accounts and roles."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+
+from lms.audit.services import record_event
 
 from .models import User
 from .roles import Role
 
 
 @transaction.atomic
-def assign_role(*, user: User, role: Role | str) -> None:
-    """Give ``user`` a role (idempotent)."""
-    group = Group.objects.get(name=Role(role).value)
-    user.groups.add(group)
+def assign_role(*, user: User, role: Role | str, actor: User | None = None) -> None:
+    """Give ``user`` a role (idempotent); a change is written to the audit trail."""
+    role = Role(role)
+    if user.groups.filter(name=role.value).exists():
+        return
+    user.groups.add(Group.objects.get(name=role.value))
     user.__dict__.pop("_role_codes", None)
+    record_event(actor=actor, action="role.given", target=user, data={"role": role.value})
 
 
 @transaction.atomic
-def remove_role(*, user: User, role: Role | str) -> None:
-    """Take a role away from ``user`` (idempotent)."""
-    user.groups.remove(Group.objects.get(name=Role(role).value))
+def remove_role(*, user: User, role: Role | str, actor: User | None = None) -> None:
+    """Take a role away from ``user`` (idempotent); a change is written to the audit trail."""
+    role = Role(role)
+    if not user.groups.filter(name=role.value).exists():
+        return
+    user.groups.remove(Group.objects.get(name=role.value))
     user.__dict__.pop("_role_codes", None)
+    record_event(actor=actor, action="role.removed", target=user, data={"role": role.value})
+
+
+@transaction.atomic
+def record_role_changes(
+    *, actor: User | None, user: User, before: Iterable[str], after: Iterable[str]
+) -> None:
+    """Write to the audit trail the roles given and removed by an edit of ``user``'s groups."""
+    before_roles, after_roles = set(before) & set(Role.values), set(after) & set(Role.values)
+    for role in sorted(after_roles - before_roles):
+        record_event(actor=actor, action="role.given", target=user, data={"role": role})
+    for role in sorted(before_roles - after_roles):
+        record_event(actor=actor, action="role.removed", target=user, data={"role": role})
 
 
 @transaction.atomic
