@@ -137,13 +137,18 @@ def _evaluate(
     on = on or timezone.localdate()
     rules = _rules(certification)
     framework = active_framework(certification.framework_code)
-    blocks: list[CompetencyBlock] = list(framework.blocks.all()) if framework else []
+    if framework is None:
+        # Nothing can be acquired towards a certification without a framework in force.
+        return {
+            pid: Eligibility(pid, certification, None, [], {}, None, [])
+            for pid in (person_ids or [])
+        }
+    blocks: list[CompetencyBlock] = list(framework.blocks.all())
     competency_codes: dict[str, set[str]] = defaultdict(set)
-    if framework is not None:
-        for block_code, code in Competency.objects.filter(block__framework=framework).values_list(
-            "block__code", "code"
-        ):
-            competency_codes[block_code].add(code)
+    for block_code, code in Competency.objects.filter(block__framework=framework).values_list(
+        "block__code", "code"
+    ):
+        competency_codes[block_code].add(code)
     required = set(rules.required_block_codes or [b.code for b in blocks])
 
     entries = LedgerEntry.objects.in_force(on)
@@ -159,6 +164,7 @@ def _evaluate(
             kind=LedgerEntry.Kind.BLOCK, block__framework__code=certification.framework_code
         )
         .values_list("person_id", "block__code", "source")
+        .order_by()
         .distinct()
     ):
         held_blocks[person_id][code].add(source)
@@ -169,6 +175,7 @@ def _evaluate(
             competency__block__framework__code=certification.framework_code,
         )
         .values_list("person_id", "competency__code", "source")
+        .order_by()
         .distinct()
     ):
         held_competencies[person_id][code].add(source)

@@ -3,8 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q, QuerySet
+
 from lms.accounts.models import User
 
+from .codes import normalise_code
 from .eligibility import (
     Eligibility,
     active_framework,
@@ -13,9 +16,15 @@ from .eligibility import (
     eligibility_for_all,
     eligible_people,
 )
-from .models import CompetencyFramework, LedgerEntry
+from .models import Certificate, Certification, CompetencyFramework, LedgerEntry
 
 __all__ = [
+    "can_manage_certificates",
+    "certificates_for_admin",
+    "certificates_for_holder",
+    "checklists_for_person",
+    "get_certificate_for_download",
+    "list_frameworks",
     "BlockHolding",
     "Eligibility",
     "active_framework",
@@ -123,3 +132,63 @@ def holdings_for_person(person: User, framework_code: str) -> list[BlockHolding]
 def list_frameworks() -> list[CompetencyFramework]:
     """Every framework version, newest first within each lineage."""
     return list(CompetencyFramework.objects.order_by("code", "-version"))
+
+
+# --- Certificates: who may see what ------------------------------------------------------------
+
+
+def can_manage_certificates(user: User) -> bool:
+    """Coordinators (anyone holding the permission) may see every certificate."""
+    return bool(user.is_authenticated and user.has_perm("certification.view_certificate"))
+
+
+def certificates_for_holder(user: User) -> list[Certificate]:
+    """The signed-in person's own certificates, newest first."""
+    return list(
+        Certificate.objects.filter(holder=user)
+        .select_related("certification")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def get_certificate_for_download(user: User, code: str) -> Certificate:
+    """The certificate with ``code`` if ``user`` holds it or manages certificates.
+
+    Raises Certificate.DoesNotExist otherwise, so that a stranger cannot tell a real code from
+    an invented one.
+    """
+    queryset = Certificate.objects.select_related("certification", "holder")
+    if not can_manage_certificates(user):
+        queryset = queryset.filter(holder_id=user.pk) if user.is_authenticated else queryset.none()
+    return queryset.get(code=normalise_code(code))
+
+
+def checklists_for_person(user: User) -> list[Eligibility]:
+    """The eligibility checklist of every certification whose framework is in force."""
+    results = []
+    for certification in Certification.objects.select_related("rules").order_by("title"):
+        result = check_eligibility(user, certification)
+        if result.framework is not None:
+            results.append(result)
+    return results
+
+
+def certificates_for_admin(
+    *, status: str = "", certification_id: str | int = "", query: str = ""
+) -> QuerySet[Certificate]:
+    """Certificates for the coordinators' list, filtered by status, certification and code,
+    register number or holder e-mail."""
+    queryset = Certificate.objects.select_related("certification", "holder").order_by(
+        "-issued_at", "-pk"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if certification_id:
+        queryset = queryset.filter(certification_id=certification_id)
+    query = query.strip()
+    if query:
+        condition = Q(holder__email__iexact=query) | Q(code=normalise_code(query))
+        if query.isdigit():
+            condition |= Q(register_number=int(query))
+        queryset = queryset.filter(condition)
+    return queryset

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 - views are added by the issues that build this app
+from django.urls import path
+
+from . import views
 
 app_name = "certification"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_certificates, name="my-certificates"),
+    path("nom-imprime/", views.printed_name, name="printed-name"),
+    path("certificats/<str:code>/pdf/", views.download_certificate, name="certificate-download"),
+    path(
+        "releve/<slug:certification_code>/", views.download_transcript, name="transcript-download"
+    ),
+]
