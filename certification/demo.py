@@ -288,7 +288,7 @@ def seed(context) -> None:
                     person=people[key], certification=certification, issued_by=coordinator
                 )
             )
-    if "amina" in people:
+    if "amina" in people and coordinator is not None:
         services.revoke_certificate(
             certificate=issued[-1], by=coordinator, reason=REVOCATION_REASON
         )

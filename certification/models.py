@@ -393,9 +393,9 @@ class LedgerEntry(models.Model):
 
     @property
     def target_code(self) -> str:
-        if self.kind == self.Kind.BLOCK and self.block_id:
+        if self.block is not None:
             return self.block.code
-        if self.kind == self.Kind.COMPETENCY and self.competency_id:
+        if self.competency is not None:
             return self.competency.code
         return self.get_hours_kind_display()
 

@@ -2,8 +2,10 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from lms.accounts.models import User
 
@@ -20,6 +22,7 @@ from .models import Certificate, Certification, CompetencyFramework, LedgerEntry
 
 __all__ = [
     "can_manage_certificates",
+    "certificates_expiring_within",
     "certificates_for_admin",
     "certificates_for_holder",
     "checklists_for_person",
@@ -65,8 +68,10 @@ class BlockHolding:
         """Framework versions under which the entries were recorded."""
         found = set()
         for entry in self.entries:
-            target = entry.block or entry.competency.block
-            found.add(target.framework.version)
+            if entry.block is not None:
+                found.add(entry.block.framework.version)
+            elif entry.competency is not None:
+                found.add(entry.competency.block.framework.version)
         return sorted(found)
 
 
@@ -89,10 +94,10 @@ def holdings_for_person(person: User, framework_code: str) -> list[BlockHolding]
     competency_entries: dict[str, list[LedgerEntry]] = defaultdict(list)
     titles: dict[str, str] = {}
     for entry in entries:
-        if entry.block_id:
+        if entry.block is not None:
             block_entries[entry.block.code].append(entry)
             titles.setdefault(entry.block.code, entry.block.title)
-        else:
+        elif entry.competency is not None:
             block = entry.competency.block
             competency_entries[block.code].append(entry)
             titles.setdefault(block.code, block.title)
@@ -102,8 +107,12 @@ def holdings_for_person(person: User, framework_code: str) -> list[BlockHolding]
         for block in framework.blocks.prefetch_related("competencies"):
             seen.add(block.code)
             codes = {c.code for c in block.competencies.all()}
-            held = [e for e in competency_entries[block.code] if e.competency.code in codes]
-            held_codes = {e.competency.code for e in held}
+            held = [
+                e
+                for e in competency_entries[block.code]
+                if e.competency is not None and e.competency.code in codes
+            ]
+            held_codes = {e.competency.code for e in held if e.competency is not None}
             complete = bool(codes) and codes <= held_codes
             holdings.append(
                 BlockHolding(
@@ -192,3 +201,14 @@ def certificates_for_admin(
             condition |= Q(register_number=int(query))
         queryset = queryset.filter(condition)
     return queryset
+
+
+def certificates_expiring_within(days: int, *, today: date | None = None) -> QuerySet[Certificate]:
+    """Valid certificates whose validity ends within ``days`` days (for reminders)."""
+    today = today or timezone.localdate()
+    return (
+        Certificate.objects.valid()
+        .filter(valid_until__gte=today, valid_until__lte=today + timedelta(days=days))
+        .select_related("holder", "certification")
+        .order_by("valid_until", "pk")
+    )

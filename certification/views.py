@@ -8,9 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lms.accounts.models import User
+
 from . import pdf, selectors, services
 from .forms import PrintedNameForm
 from .models import Certificate, Certification
+
+
+def _user(request: HttpRequest) -> User:
+    # Every view here is behind login_required, so the user is a real account.
+    assert isinstance(request.user, User)  # noqa: S101
+    return request.user
 
 
 @login_required
@@ -20,9 +28,9 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
         request,
         "certification/my_certificates.html",
         {
-            "certificates": selectors.certificates_for_holder(request.user),
-            "checklists": selectors.checklists_for_person(request.user),
-            "printed_name": services.printed_name_for(request.user),
+            "certificates": selectors.certificates_for_holder(_user(request)),
+            "checklists": selectors.checklists_for_person(_user(request)),
+            "printed_name": services.printed_name_for(_user(request)),
         },
     )
 
@@ -31,7 +39,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 def download_certificate(request: HttpRequest, code: str) -> FileResponse:
     """Stream the stored PDF, byte for byte (rendered once, synchronously, if still missing)."""
     try:
-        certificate = selectors.get_certificate_for_download(request.user, code)
+        certificate = selectors.get_certificate_for_download(_user(request), code)
     except Certificate.DoesNotExist:
         raise Http404 from None
     storage = storages["private"]
@@ -51,9 +59,9 @@ def download_certificate(request: HttpRequest, code: str) -> FileResponse:
 def download_transcript(request: HttpRequest, certification_code: str) -> HttpResponse:
     """The signed-in person's competency transcript for one certification (PDF)."""
     certification = get_object_or_404(Certification, code=certification_code)
-    holdings = selectors.holdings_for_person(request.user, certification.framework_code)
+    holdings = selectors.holdings_for_person(_user(request), certification.framework_code)
     content = pdf.transcript_pdf(
-        person_name=services.printed_name_for(request.user),
+        person_name=services.printed_name_for(_user(request)),
         certification=certification,
         holdings=holdings,
         language=request.LANGUAGE_CODE,
@@ -69,10 +77,10 @@ def download_transcript(request: HttpRequest, certification_code: str) -> HttpRe
 def printed_name(request: HttpRequest) -> HttpResponse:
     """Let a person choose how their name is printed on future certificates."""
     form = PrintedNameForm(
-        request.POST or None, initial={"name": services.printed_name_for(request.user)}
+        request.POST or None, initial={"name": services.printed_name_for(_user(request))}
     )
     if request.method == "POST" and form.is_valid():
-        services.set_printed_name(person=request.user, name=form.cleaned_data["name"])
+        services.set_printed_name(person=_user(request), name=form.cleaned_data["name"])
         messages.success(request, _("Saved. Your next certificates will show your name this way."))
         return redirect("certification:my-certificates")
     return render(request, "certification/printed_name.html", {"form": form})

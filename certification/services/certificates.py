@@ -175,6 +175,17 @@ def issue_if_eligible(*, person: User, certification: Certification) -> Certific
 
 
 @transaction.atomic
+def issue_where_eligible(*, person: User) -> list[Certificate]:
+    """After a ledger write about ``person``: auto-issue every certification they now meet."""
+    issued = []
+    for certification in Certification.objects.select_related("rules"):
+        certificate = issue_if_eligible(person=person, certification=certification)
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
+
+
+@transaction.atomic
 def issue_certificates(
     *, people: list[User], certification: Certification, issued_by: User
 ) -> list[Certificate]:

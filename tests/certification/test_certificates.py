@@ -272,3 +272,39 @@ class PdfTests(PersonasTestCase):
         )
         with storages["private"].open(again.pdf_name, "rb") as file:
             self.assertEqual(file.read(), self.content)
+
+
+class AutoIssueEverywhereAndExpiryReminderTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification = make_certification(validity_months=24)
+
+    def test_a_ledger_write_that_completes_the_rules_issues_the_certificate(self):
+        blocks = list(self.framework.blocks.all())
+        for block in blocks[:-1]:
+            services.record_acquisition(
+                person=self.trainee, block=block, source=LedgerEntry.Source.VAE_DECISION
+            )
+        self.assertEqual(services.issue_where_eligible(person=self.trainee), [])
+        services.record_acquisition(
+            person=self.trainee, block=blocks[-1], source=LedgerEntry.Source.VAE_DECISION
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            (certificate,) = services.issue_where_eligible(person=self.trainee)
+        self.assertEqual(certificate.holder, self.trainee)
+        self.assertEqual(services.issue_where_eligible(person=self.trainee), [])
+
+    def test_certificates_ending_soon_are_listed_for_reminders(self):
+        from certification import selectors
+
+        make_eligible(self.trainee, self.framework)
+        with self.captureOnCommitCallbacks(execute=True):
+            certificate = services.issue_certificate(
+                person=self.trainee, certification=self.certification
+            )
+        soon = certificate.valid_until - timedelta(days=20)
+        self.assertEqual(
+            list(selectors.certificates_expiring_within(30, today=soon)), [certificate]
+        )
+        self.assertEqual(list(selectors.certificates_expiring_within(10, today=soon)), [])
