@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,8 +17,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lms.accounts.models import User
 
 from . import exchange, selectors, services
-from .forms import CertificateFilterForm, ReasonForm, RulesForm
-from .models import Certificate, Certification, CertificationRules, CompetencyFramework
+from .forms import (
+    CertificateFilterForm,
+    ReasonForm,
+    RecordAcquisitionForm,
+    RecordHoursForm,
+    RulesForm,
+)
+from .models import (
+    Certificate,
+    Certification,
+    CertificationRules,
+    CompetencyBlock,
+    CompetencyFramework,
+    LedgerEntry,
+)
 
 PER_PAGE = 50
 
@@ -263,5 +277,135 @@ def certificate_status(request: HttpRequest, pk: int, action: str) -> HttpRespon
             "submit_label": confirm,
             "cancel_href": reverse("certification_admin:certificate-detail", args=[pk]),
             "destructive": action == "revoke",
+        },
+    )
+
+
+# --- The ledger of one person: "why does this person hold B5?" ---------------------------------
+
+
+@permission_required("certification.view_ledgerentry", raise_exception=True)
+def ledger(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Every entry of a person's ledger, corrections and withdrawals included, newest first."""
+    person = get_object_or_404(User, pk=person_id)
+    entries = (
+        LedgerEntry.objects.filter(person=person)
+        .select_related(
+            "block__framework",
+            "competency__block__framework",
+            "recorded_by",
+            "signed_off_by",
+            "supersedes",
+            "superseded_by",
+        )
+        .order_by("-recorded_at", "-pk")
+    )
+    return render(
+        request,
+        "certification/admin/ledger.html",
+        {
+            "person": person,
+            "entries": entries,
+            "page_title": _("Competency ledger of %(name)s") % {"name": person.public_name},
+            "header_icon": "history",
+        },
+    )
+
+
+def _active_blocks() -> QuerySet[CompetencyBlock]:
+    return CompetencyBlock.objects.filter(
+        framework__status=CompetencyFramework.Status.ACTIVE
+    ).select_related("framework")
+
+
+@permission_required("certification.add_ledgerentry", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def ledger_record(request: HttpRequest, person_id: int, what: str) -> HttpResponse:
+    """Record a block (coordinator decision, prior certificate) or hours for a person."""
+    person = get_object_or_404(User, pk=person_id)
+    if what == "hours":
+        form: RecordAcquisitionForm | RecordHoursForm = RecordHoursForm(request.POST or None)
+        title = _("Record hours for %(name)s")
+    else:
+        form = RecordAcquisitionForm(request.POST or None, blocks=_active_blocks())
+        title = _("Record a block for %(name)s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if isinstance(form, RecordHoursForm):
+                services.record_hours(
+                    person=person,
+                    hours_kind=data["hours_kind"],
+                    hours=data["hours"],
+                    source=LedgerEntry.Source.COORDINATOR_DECISION,
+                    recorded_by=_user(request),
+                    # A coordinator recording internship hours signs them off.
+                    signed_off_by=_user(request),
+                    effective_on=data["effective_on"],
+                    justification=data["justification"],
+                )
+            else:
+                services.record_acquisition(
+                    person=person,
+                    block=data["block"],
+                    source=data["source"],
+                    source_reference=data["source_reference"],
+                    recorded_by=_user(request),
+                    justification=data["justification"],
+                    expires_on=data["expires_on"],
+                )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            services.issue_where_eligible(person=person)
+            messages.success(request, _("Recorded in the ledger."))
+            return redirect("certification_admin:ledger", person_id=person.pk)
+    return render(
+        request,
+        "certification/admin/form.html",
+        {
+            "form": form,
+            "page_title": title % {"name": person.public_name},
+            "header_icon": "history",
+            "cancel_href": reverse("certification_admin:ledger", args=[person.pk]),
+        },
+    )
+
+
+@permission_required("certification.add_ledgerentry", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def ledger_withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Confirmation page, then withdraw an entry (a new entry that supersedes it)."""
+    entry = get_object_or_404(LedgerEntry.objects.select_related("person"), pk=entry_id)
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].help_text = _(
+        "The entry stays in the ledger, marked as withdrawn, with this reason."
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supersede_entry(
+                entry=entry,
+                recorded_by=_user(request),
+                justification=form.cleaned_data["reason"],
+                withdraw=True,
+            )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request, _("The entry is withdrawn. Certificates already issued are not changed.")
+            )
+        return redirect("certification_admin:ledger", person_id=entry.person_id)
+    return render(
+        request,
+        "certification/admin/form.html",
+        {
+            "form": form,
+            "page_title": _("Withdraw this entry?"),
+            "header_icon": "history",
+            "explanation": f"{entry.person.public_name} · {entry.target_code} · {entry.get_source_display()}",
+            "submit_label": _("Yes, withdraw it"),
+            "destructive": True,
+            "cancel_href": reverse("certification_admin:ledger", args=[entry.person_id]),
         },
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Certificate, CertificationRules
+from .models import Certificate, CertificationRules, CompetencyBlock, LedgerEntry
 
 
 class PrintedNameForm(forms.Form):
@@ -65,3 +65,45 @@ class CertificateFilterForm(forms.Form):
         self.fields["certification"].choices = [("", _("All"))] + [
             (str(c.pk), c.title) for c in certifications
         ]
+
+
+class RecordAcquisitionForm(forms.Form):
+    """A coordinator's decision or a recognised prior certificate, for one block."""
+
+    block = forms.ModelChoiceField(label=_("Block"), queryset=CompetencyBlock.objects.none())
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[
+            (
+                LedgerEntry.Source.COORDINATOR_DECISION,
+                LedgerEntry.Source.COORDINATOR_DECISION.label,
+            ),
+            (LedgerEntry.Source.PRIOR_CERTIFICATE, LedgerEntry.Source.PRIOR_CERTIFICATE.label),
+        ],
+    )
+    source_reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=100,
+        help_text=_("For example the number of the prior certificate."),
+    )
+    justification = forms.CharField(
+        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, blocks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if blocks is not None:
+            self.fields["block"].queryset = blocks
+
+
+class RecordHoursForm(forms.Form):
+    hours_kind = forms.ChoiceField(label=_("Kind of hours"), choices=LedgerEntry.HoursKind.choices)
+    hours = forms.DecimalField(label=_("Hours"), min_value=0.25, max_digits=6, decimal_places=2)
+    effective_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    justification = forms.CharField(
+        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -22,6 +22,11 @@ admin_urls = [
     path("certifications/", views.certification_list, name="certification-list"),
     path("certifications/<int:pk>/regles/", views.rules_edit, name="rules-edit"),
     path("certifications/<int:pk>/delivrer/", views.issue, name="issue"),
+    path("personnes/<int:person_id>/registre/", views.ledger, name="ledger"),
+    path(
+        "personnes/<int:person_id>/registre/<str:what>/", views.ledger_record, name="ledger-record"
+    ),
+    path("registre/<int:entry_id>/retrait/", views.ledger_withdraw, name="ledger-withdraw"),
     path("certificats/", views.certificate_list, name="certificate-list"),
     path("certificats/<int:pk>/", views.certificate_detail, name="certificate-detail"),
     path("certificats/<int:pk>/<str:action>/", views.certificate_status, name="certificate-status"),
