@@ -19,6 +19,7 @@ from lms.accounts.models import User
 from . import exchange, selectors, services
 from .forms import (
     CertificateFilterForm,
+    FrameworkImportForm,
     ReasonForm,
     RecordAcquisitionForm,
     RecordHoursForm,
@@ -116,6 +117,51 @@ def framework_activate(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": "certification_admin:framework-list",
         },
     )
+
+
+@permission_required("certification.add_competencyframework", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def framework_import(request: HttpRequest) -> HttpResponse:
+    """Upload a JSON or CSV framework: it becomes a new draft version, never the one in force."""
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.import_framework(data=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                _("Imported as draft version %(version)s. Check it, then put it in force.")
+                % {"version": draft.version},
+            )
+            return redirect("certification_admin:framework-detail", pk=draft.pk)
+    return render(
+        request,
+        "certification/admin/form.html",
+        {
+            "form": form,
+            "multipart": True,
+            "page_title": _("Import a framework"),
+            "header_icon": "list-ul",
+            "submit_label": _("Import as a draft"),
+            "cancel_href": reverse("certification_admin:framework-list"),
+        },
+    )
+
+
+@permission_required("certification.issue_certificate", raise_exception=True)
+@require_POST
+def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """Renew a time-limited certificate when the holder did the continuing education."""
+    certificate = get_object_or_404(Certificate, pk=pk)
+    try:
+        renewal = services.renew_certificate(certificate=certificate, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect("certification_admin:certificate-detail", pk=pk)
+    messages.success(request, _("Renewed: the new certificate is linked to this one."))
+    return redirect("certification_admin:certificate-detail", pk=renewal.pk)
 
 
 @permission_required("certification.view_competencyframework", raise_exception=True)
@@ -232,6 +278,9 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "certificate": certificate,
             "changes": certificate.status_changes.select_related("changed_by"),
+            "can_renew": certificate.valid_until is not None
+            and certificate.status in (Certificate.Status.VALID, Certificate.Status.EXPIRED)
+            and not Certificate.objects.filter(renewed_from=certificate).exists(),
             "page_title": f"{certificate.certification} · {certificate.code}",
             "header_icon": "doc-full-inverse",
         },

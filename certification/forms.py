@@ -107,3 +107,28 @@ class RecordHoursForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Framework file (JSON or CSV)"),
+        help_text=_("A file made by the export buttons. It becomes a new draft version."),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("Save the file as UTF-8 text and try again.")) from error
+        name = upload.name.lower()
+        from . import exchange
+
+        try:
+            return exchange.parse_csv(text) if name.endswith(".csv") else exchange.parse_json(text)
+        except (ValueError, KeyError) as error:
+            raise forms.ValidationError(
+                _("The file could not be read: %(error)s") % {"error": error}
+            ) from error

@@ -9,6 +9,7 @@ from . import admin_views as views
 
 admin_urls = [
     path("referentiels/", views.framework_list, name="framework-list"),
+    path("referentiels/importer/", views.framework_import, name="framework-import"),
     path("referentiels/<int:pk>/", views.framework_detail, name="framework-detail"),
     path(
         "referentiels/<int:pk>/nouvelle-version/",
@@ -29,6 +30,7 @@ admin_urls = [
     path("registre/<int:entry_id>/retrait/", views.ledger_withdraw, name="ledger-withdraw"),
     path("certificats/", views.certificate_list, name="certificate-list"),
     path("certificats/<int:pk>/", views.certificate_detail, name="certificate-detail"),
+    path("certificats/<int:pk>/renouveler/", views.certificate_renew, name="certificate-renew"),
     path("certificats/<int:pk>/<str:action>/", views.certificate_status, name="certificate-status"),
 ]
 

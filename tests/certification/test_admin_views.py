@@ -166,3 +166,63 @@ class FrameworkAndRulesAdminTests(AdminTestCase):
             reverse("certification_admin:framework-new-version", args=[self.framework.pk])
         )
         self.assertFalse(CompetencyFramework.objects.filter(version=2).exists())
+
+
+class ImportAndRenewAdminTests(AdminTestCase):
+    def test_an_uploaded_csv_becomes_a_draft_version(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from certification import exchange
+
+        self.login(self.coordinator)
+        upload = SimpleUploadedFile(
+            "referentiel.csv", exchange.export_csv(self.framework).encode("utf-8"), "text/csv"
+        )
+        response = self.client.post(
+            reverse("certification_admin:framework-import"), {"file": upload}
+        )
+        draft = CompetencyFramework.objects.get(code=self.framework.code, version=2)
+        self.assertRedirects(
+            response, reverse("certification_admin:framework-detail", args=[draft.pk])
+        )
+        self.assertEqual(draft.status, CompetencyFramework.Status.DRAFT)
+        self.assertEqual(draft.blocks.count(), self.framework.blocks.count())
+
+    def test_an_unreadable_file_is_refused_with_a_message(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.login(self.coordinator)
+        upload = SimpleUploadedFile("referentiel.json", b"{not json", "application/json")
+        response = self.client.post(
+            reverse("certification_admin:framework-import"), {"file": upload}
+        )
+        self.assertContains(response, "The file could not be read")
+        self.assertFalse(CompetencyFramework.objects.filter(version=2).exists())
+
+    def test_a_coordinator_renews_a_certificate_when_the_hours_are_done(self):
+        rules = self.certification.rules
+        rules.validity_months = 24
+        rules.renewal_hours = 20
+        rules.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            certificate = services.issue_certificate(
+                person=self.trainee, certification=self.certification
+            )
+        self.login(self.coordinator)
+        url = reverse("certification_admin:certificate-renew", args=[certificate.pk])
+        detail = reverse("certification_admin:certificate-detail", args=[certificate.pk])
+        self.assertContains(self.client.get(detail), url)
+        self.client.post(url)
+        self.assertFalse(Certificate.objects.filter(renewed_from=certificate).exists())
+        from certification.models import LedgerEntry
+
+        services.record_hours(
+            person=self.trainee,
+            hours_kind=LedgerEntry.HoursKind.CONTINUING_EDUCATION,
+            hours=20,
+            source=LedgerEntry.Source.TRAINING_RESULT,
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url)
+        renewal = Certificate.objects.get(renewed_from=certificate)
+        self.assertEqual(renewal.cycle, 2)
