@@ -24,8 +24,8 @@ class EnrolViewTests(PersonasTestCase):
 
     def test_the_confirmation_page_shows_the_places_left(self):
         self.login(self.trainee)
-        response = self.client.get(self.url)
-        self.assertContains(response, "5 places")
+        response = self.client.get("/en" + self.url)
+        self.assertContains(response, "5 places left")
 
     def test_a_trainee_enrols_and_receives_a_confirmation_with_a_calendar_file(self):
         self.login(self.trainee)
@@ -78,7 +78,7 @@ class OwnEnrolmentOnlyTests(PersonasTestCase):
     def test_the_owner_cancels_after_a_confirmation_page(self):
         self.login(self.trainee)
         url = f"/formations/inscriptions/{self.mine.pk}/annuler/"
-        self.assertContains(self.client.get(url), "Yes, cancel my enrolment", status_code=200)
+        self.assertContains(self.client.get("/en" + url), "Yes, cancel my enrolment")
         self.client.post(url, {"reason": "Empêchée"})
         self.mine.refresh_from_db()
         self.assertEqual(self.mine.status, Enrolment.Status.CANCELLED_BY_TRAINEE)
@@ -114,7 +114,7 @@ class DashboardPanelTests(PersonasTestCase):
     def test_the_space_shows_waiting_position_and_the_feed_address(self):
         self._fill(2)
         self.login(self.trainee)
-        response = self.client.get("/espace/")
+        response = self.client.get("/en/espace/")
         self.assertContains(response, "My training")
         self.assertContains(response, "position 1")
         self.assertContains(response, "/formations/calendrier/")
@@ -128,4 +128,6 @@ class DashboardPanelTests(PersonasTestCase):
 
     def test_the_panel_is_not_shown_to_someone_without_the_trainee_role(self):
         self.login(self.partner)
-        self.assertNotContains(self.client.get("/espace/"), "My training")
+        response = self.client.get("/en/espace/")
+        self.assertContains(response, "What you can do")
+        self.assertNotContains(response, "My training")
