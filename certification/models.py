@@ -539,8 +539,23 @@ class Certificate(models.Model):
             ("revoke_certificate", _("Can revoke, suspend and reinstate certificates")),
         ]
 
+    # Once issued, what the certificate says never changes; only its status (and the stored PDF
+    # reference, written once) may be updated, always with explicit update_fields.
+    MUTABLE_FIELDS = frozenset(
+        {"status", "revoked_at", "revocation_reason", "pdf_name", "pdf_sha256"}
+    )
+
     def __str__(self) -> str:
         return f"{self.certification} · {self.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:
+                raise CertificateIsImmutable(
+                    _("An issued certificate never changes; revoke it or renew it instead.")
+                )
+        super().save(*args, **kwargs)
 
     @property
     def verification_url(self) -> str:
@@ -553,6 +568,10 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == self.Status.VALID
+
+
+class CertificateIsImmutable(Exception):
+    """Raised when code tries to change what an issued certificate says."""
 
 
 class CertificateStatusChange(models.Model):

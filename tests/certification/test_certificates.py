@@ -308,3 +308,27 @@ class AutoIssueEverywhereAndExpiryReminderTests(PersonasTestCase):
             list(selectors.certificates_expiring_within(30, today=soon)), [certificate]
         )
         self.assertEqual(list(selectors.certificates_expiring_within(10, today=soon)), [])
+
+
+class ImmutabilityTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification = make_certification()
+        make_eligible(cls.trainee, cls.framework)
+
+    def test_what_an_issued_certificate_says_cannot_be_changed(self):
+        from certification.models import CertificateIsImmutable
+
+        with self.captureOnCommitCallbacks(execute=True):
+            certificate = services.issue_certificate(
+                person=self.trainee, certification=self.certification
+            )
+        certificate.refresh_from_db()
+        certificate.name_as_printed = "Quelqu'un d'autre"
+        with self.assertRaises(CertificateIsImmutable):
+            certificate.save()
+        with self.assertRaises(CertificateIsImmutable):
+            certificate.save(update_fields=["name_as_printed"])
+        certificate.refresh_from_db()
+        self.assertNotEqual(certificate.name_as_printed, "Quelqu'un d'autre")
