@@ -147,6 +147,28 @@ def complete_session(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def offer_places(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(request, session, data):
+        offered = services.offer_next_place(session=session, by=request.user)
+        return (
+            _("%(count)s place(s) offered to the waiting list.") % {"count": len(offered)},
+            enrolments_url(session),
+        )
+
+    return _session_action(
+        request,
+        pk,
+        form_class=forms.Form,
+        title=_("Offer the free places"),
+        submit_label=_("Offer the places"),
+        run=run,
+        intro=_(
+            "Use this after adding places: each free place is offered, in waiting-list order, "
+            "to the next person, who has a limited time to accept it."
+        ),
+    )
+
+
 def reserve_seats(request: HttpRequest, pk: int) -> HttpResponse:
     def run(request, session, data):
         services.reserve_seats(

@@ -311,29 +311,39 @@ def decline_offer(*, enrolment: Enrolment, trainee: User) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
 def expire_offers(*, now: datetime | None = None) -> int:
-    """Close offers past their expiry and roll each place to the next person waiting."""
+    """Close offers past their expiry and roll each place to the next person waiting.
+
+    One transaction per session, so a long run never holds many session locks at once.
+    """
     now = now or timezone.now()
-    session_ids = (
+    session_ids = list(
         Enrolment.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now)
         .values_list("session_id", flat=True)
         .distinct()
     )
+    return sum(
+        expire_session_offers(session=session, now=now)
+        for session in Session.objects.filter(pk__in=session_ids).order_by("pk")
+    )
+
+
+@transaction.atomic
+def expire_session_offers(*, session: Session, now: datetime) -> int:
+    """Expire one session's overdue offers and offer the places again."""
+    session = _lock_session(session)
     expired = 0
-    for session in Session.objects.filter(pk__in=list(session_ids)).order_by("pk"):
-        session = _lock_session(session)
-        for enrolment in Enrolment.objects.filter(
-            session=session, status=Status.OFFERED, offer_expires_at__lte=now
-        ):
-            _set_status(
-                enrolment,
-                Status.OFFER_EXPIRED,
-                by=None,
-                reason=_("The offer was not answered in time."),
-            )
-            expired += 1
-        _offer_places(session, by=None)
+    for enrolment in Enrolment.objects.filter(
+        session=session, status=Status.OFFERED, offer_expires_at__lte=now
+    ):
+        _set_status(
+            enrolment,
+            Status.OFFER_EXPIRED,
+            by=None,
+            reason=_("The offer was not answered in time."),
+        )
+        expired += 1
+    _offer_places(session, by=None)
     return expired
 
 

@@ -103,6 +103,7 @@ class SessionIndexView(IndexView):
             Session.Status.PUBLISHED: [
                 ("reserve", _("Reserve places for a partner"), "lock"),
                 ("waiting_list", _("Reorder the waiting list"), "list-ol"),
+                ("offer", _("Offer the free places"), "mail"),
                 ("complete", _("Mark as completed"), "check"),
                 ("cancel", _("Cancel the session"), "cross"),
             ],
@@ -148,6 +149,7 @@ class SessionViewSet(ModelViewSet):
             path("cancel/<int:pk>/", admin_views.cancel_session, name="cancel"),
             path("complete/<int:pk>/", admin_views.complete_session, name="complete"),
             path("reserve/<int:pk>/", admin_views.reserve_seats, name="reserve"),
+            path("offer/<int:pk>/", admin_views.offer_places, name="offer"),
             path("waiting-list/<int:pk>/", admin_views.waiting_list, name="waiting_list"),
         ]
 

@@ -137,3 +137,15 @@ class SessionFormTests(EnglishPersonasTestCase):
             self.client.get("/admin/courses_sessions/?region=namur&status=published").status_code,
             200,
         )
+
+
+class OfferPlacesActionTests(EnglishPersonasTestCase):
+    def test_after_adding_places_the_coordinator_offers_them_to_the_waiting_list(self):
+        session = SessionFactory(capacity=1)
+        services.enrol_trainee(session=session, trainee=self.partner)
+        waiting = services.enrol_trainee(session=session, trainee=self.trainee)
+        Session.objects.filter(pk=session.pk).update(capacity=2)
+        self.login(self.coordinator)
+        self.client.post(f"/admin/courses_sessions/offer/{session.pk}/")
+        waiting.refresh_from_db()
+        self.assertEqual(waiting.status, Enrolment.Status.OFFERED)

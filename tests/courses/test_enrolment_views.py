@@ -131,3 +131,13 @@ class DashboardPanelTests(PersonasTestCase):
         response = self.client.get("/en/espace/")
         self.assertContains(response, "What you can do")
         self.assertNotContains(response, "My training")
+
+
+class OnlineSessionEmailTests(PersonasTestCase):
+    def test_the_confirmation_of_an_online_session_gives_the_link(self):
+        session = SessionFactory(
+            venue=None, format="online", online_url="https://visio.example/abc", capacity=3
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            services.enrol_trainee(session=session, trainee=self.trainee)
+        self.assertIn("https://visio.example/abc", mail.outbox[0].body)
