@@ -325,16 +325,16 @@ class Session(ClusterableModel):
             raise ValidationError(
                 {"online_url": _("Give the online meeting address so trainees can join.")}
             )
-        if self.module_id and self.course_id and self.module.course_id != self.course_id:
+        if self.module is not None and self.course_id and self.module.course_id != self.course_id:
             raise ValidationError({"module": _("This module belongs to another course.")})
 
     @property
     def title(self) -> str:
-        return self.module.title if self.module_id else self.course.title
+        return self.module.title if self.module is not None else self.course.title
 
     @property
     def place_label(self) -> str:
-        if self.format == self.Format.ONLINE or self.venue_id is None:
+        if self.format == self.Format.ONLINE or self.venue is None:
             return str(_("Online"))
         return self.venue.town
 
@@ -545,7 +545,7 @@ class Enrolment(models.Model):
 
     @property
     def reservation_label(self) -> str:
-        return self.reserved_for.organisation if self.reserved_for_id else ""
+        return self.reserved_for.organisation if self.reserved_for is not None else ""
 
 
 class EnrolmentStatusChange(models.Model):

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
+from certification.models import Competency, CompetencyBlock
 from lms.accounts.models import User
 
 from .models import (
@@ -203,9 +204,9 @@ def get_course_for_public(*, course_id: int) -> Course | None:
     )
 
 
-def competencies_by_block(course: Course) -> list[tuple[object, list[object]]]:
+def competencies_by_block(course: Course) -> list[tuple[CompetencyBlock, list[Competency]]]:
     """The competencies a course's (prefetched) modules cover, grouped by block, in order."""
-    blocks: dict[int, tuple[object, dict[int, object]]] = {}
+    blocks: dict[int, tuple[CompetencyBlock, dict[int, Competency]]] = {}
     for module in course.modules.all():
         for competency in module.competencies.all():
             block = competency.block
@@ -330,7 +331,7 @@ def trainee_dashboard(*, user: User) -> dict[str, object]:
 
     def is_past(e: Enrolment) -> bool:
         return e.status == Enrolment.Status.COMPLETED or (
-            e.last_ends_at is not None and e.last_ends_at < now
+            getattr(e, "last_ends_at", None) is not None and e.last_ends_at < now  # type: ignore[attr-defined]
         )
 
     return {
