@@ -188,3 +188,32 @@ def seed_catalogue(context) -> None:
         )
         home.add_child(instance=finder)
         finder.save_revision().publish()
+    _translate_catalogue(home)
+
+
+CATALOGUE_TITLES = {
+    "en": {"catalogue": "Our courses", "sessions": "Find a session"},
+    "nl": {"catalogue": "Onze opleidingen", "sessions": "Een sessie vinden"},
+}
+
+
+def _translate_catalogue(home: HomePage) -> None:
+    """English and Dutch copies of the catalogue pages (course titles stay as written)."""
+    from .models import CourseIndexPage, SessionFinderPage
+
+    originals = [
+        *CourseIndexPage.objects.child_of(home).filter(locale=home.locale),
+        *SessionFinderPage.objects.child_of(home).filter(locale=home.locale),
+    ]
+    for code, titles in CATALOGUE_TITLES.items():
+        locale = Locale.objects.get(language_code=code)
+        for original in originals:
+            tree = [original, *original.get_descendants().specific()]
+            for page in tree:
+                if page.get_translation_or_none(locale) is not None:
+                    continue
+                copy = page.specific.copy_for_translation(locale)
+                title = titles.get(page.slug)
+                if title:
+                    copy.title = copy.draft_title = title
+                copy.save_revision().publish()
