@@ -28,9 +28,12 @@ class CoursesDemoTests(TestCase):
 
     def test_the_catalogue_pages_are_live_and_the_finder_filters_by_region(self):
         self.assertTrue(CourseIndexPage.objects.live().exists())
-        self.assertEqual(CoursePage.objects.live().count(), 2)
-        finder = SessionFinderPage.objects.live().get()
+        # Two course pages and one finder per language (fr, en, nl).
+        self.assertEqual(CoursePage.objects.live().count(), 6)
+        finder = SessionFinderPage.objects.live().get(locale__language_code="fr")
         self.assertTrue(finder.show_in_menus)
         response = self.client.get(finder.url, {"region": "hainaut"})
         towns = {s.venue.town for s in response.context["sessions"]}
         self.assertEqual(towns, {"Charleroi", "Mons"})
+        english = SessionFinderPage.objects.live().get(locale__language_code="en")
+        self.assertEqual(self.client.get(english.url).status_code, 200)
