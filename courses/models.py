@@ -544,6 +544,17 @@ class Enrolment(models.Model):
         return self.trainee.email
 
     @property
+    def history_summary(self) -> str:
+        """Each step of the history on its own line (for the coordinators' detail view)."""
+        return "\n".join(
+            f"{timezone.localtime(c.changed_at):%Y-%m-%d %H:%M} "
+            f"{c.get_from_status_display() or '-'} → {c.get_to_status_display()}"
+            f"{' — ' + str(c.changed_by) if c.changed_by else ''}"
+            f"{' — ' + c.reason if c.reason else ''}"
+            for c in self.status_changes.select_related("changed_by")
+        )
+
+    @property
     def reservation_label(self) -> str:
         return self.reserved_for.organisation if self.reserved_for is not None else ""
 

@@ -8,11 +8,11 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from . import admin_views
-from .models import Course, Enrolment, Module, Region, Session, Venue
+from . import admin_views, services
+from .models import Course, Enrolment, Exemption, Module, Region, Session, Venue
 from .selectors import with_places
 
 
@@ -249,6 +249,17 @@ class EnrolmentViewSet(ModelViewSet):
         "reservation_label",
     ]
     export_filename = "inscriptions"
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "trainee",
+        "session",
+        "status",
+        "queue_position",
+        "requested_at",
+        "offer_expires_at",
+        "reserved_for",
+        "history_summary",
+    ]
     search_fields = ["trainee__email", "trainee__first_name", "trainee__last_name", "session__code"]
     search_backend_name = None
     ordering = ["session", "status", "queue_position", "requested_at"]
@@ -272,11 +283,46 @@ class EnrolmentViewSet(ModelViewSet):
         ]
 
 
+class ExemptionCreateView(CreateView):
+    def save_instance(self):
+        # Through the service, so the coordinator is recorded as the one who granted it.
+        data = self.form.cleaned_data
+        return services.grant_exemption(
+            person=data["person"],
+            module=data["module"],
+            course=data["course"],
+            source=data["source"],
+            reference=data["reference"],
+            granted_by=self.request.user,
+        )
+
+
+class ExemptionViewSet(ModelViewSet):
+    model = Exemption
+    name = "courses_exemptions"
+    icon = "tick-inverse"
+    menu_label = _("Exemptions")
+    add_view_class = ExemptionCreateView
+    form_fields = ["person", "course", "module", "source", "reference"]
+    list_display = ["person", "course", "module", "source", "reference", "granted_by", "granted_at"]
+    list_filter = ["source", "course", "module"]
+    search_fields = ["person__email", "person__first_name", "person__last_name", "reference"]
+    search_backend_name = None
+    copy_view_enabled = False
+
+
 class TrainingGroup(ModelViewSetGroup):
     menu_label = _("Training")
     menu_icon = "calendar"
     menu_order = 200
-    items = (SessionViewSet, EnrolmentViewSet, CourseViewSet, ModuleViewSet, VenueViewSet)
+    items = (
+        SessionViewSet,
+        EnrolmentViewSet,
+        CourseViewSet,
+        ModuleViewSet,
+        VenueViewSet,
+        ExemptionViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

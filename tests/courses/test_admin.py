@@ -149,3 +149,25 @@ class OfferPlacesActionTests(EnglishPersonasTestCase):
         self.client.post(f"/admin/courses_sessions/offer/{session.pk}/")
         waiting.refresh_from_db()
         self.assertEqual(waiting.status, Enrolment.Status.OFFERED)
+
+
+class ExemptionAdminTests(EnglishPersonasTestCase):
+    def test_a_coordinator_grants_an_exemption_recorded_as_theirs(self):
+        from .factories import CourseFactory
+
+        course = CourseFactory()
+        self.login(self.coordinator)
+        self.client.post(
+            "/admin/courses_exemptions/new/",
+            {"person": self.trainee.pk, "course": course.pk, "source": "vae", "reference": "J-12"},
+        )
+        exemption = self.trainee.course_exemptions.get()
+        self.assertEqual(exemption.granted_by, self.coordinator)
+
+    def test_the_enrolment_detail_shows_its_history(self):
+        session = SessionFactory()
+        enrolment = services.enrol_trainee(session=session, trainee=self.trainee)
+        services.cancel_enrolment(enrolment=enrolment, by=self.trainee, reason="Malade")
+        self.login(self.coordinator)
+        response = self.client.get(f"/admin/courses_enrolments/inspect/{enrolment.pk}/")
+        self.assertContains(response, "Malade")
