@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -192,6 +193,7 @@ class SessionFinderPage(RoutablePageMixin, Page):
                 "meetings": list(session.meetings.all()),
                 "trainers": list(session.trainers.all()),
                 "my_enrolment": my_enrolment,
+                "enrolment_state": session.enrolment_state(session.first_starts_at, timezone.now()),
             },
         )
 

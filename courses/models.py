@@ -4,7 +4,7 @@ Statuses change only in ``courses.services``, which also writes the history rows
 """
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -341,6 +341,17 @@ class Session(ClusterableModel):
     @property
     def is_free(self) -> bool:
         return self.cost == 0
+
+    def enrolment_closes_at(self, first_start: datetime | None) -> datetime | None:
+        """Enrolment closes at ``enrolment_closes``, or else when the first meeting starts."""
+        return self.enrolment_closes or first_start
+
+    def enrolment_state(self, first_start: datetime | None, now: datetime) -> str:
+        """ "not_yet", "open" or "closed" (``first_start``: the first meeting's start)."""
+        if self.enrolment_opens and now < self.enrolment_opens:
+            return "not_yet"
+        closes = self.enrolment_closes_at(first_start)
+        return "closed" if closes and now >= closes else "open"
 
 
 class Meeting(models.Model):

@@ -110,14 +110,16 @@ def cancellation_deadline(session: Session) -> datetime | None:
 
 
 def _check_enrolment_window(session: Session, now: datetime) -> None:
-    if session.enrolment_opens and now < session.enrolment_opens:
+    first_start = _first_start(session)
+    state = session.enrolment_state(first_start, now)
+    if state == "not_yet" and session.enrolment_opens:
         raise ValidationError(
             _("Enrolment for this session opens on %(date)s. Come back then!")
             % {"date": _local(session.enrolment_opens)},
             code="not_open",
         )
-    closes = session.enrolment_closes or _first_start(session)
-    if closes and now >= closes:
+    closes = session.enrolment_closes_at(first_start)
+    if state == "closed" and closes:
         raise ValidationError(
             _(
                 "Enrolment for this session closed on %(date)s. Have a look at the other "

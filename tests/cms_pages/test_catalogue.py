@@ -171,3 +171,17 @@ class SessionPageTests(CataloguePagesTestCase):
     def test_the_stable_session_address_redirects_to_the_page(self):
         response = self.client.get(f"/formations/sessions/{self.session.pk}/")
         self.assertRedirects(response, f"{self.finder.url}{self.session.pk}/")
+
+
+class EnrolmentStateOnThePageTests(CataloguePagesTestCase):
+    def test_a_session_whose_enrolment_has_not_opened_says_when_and_has_no_button(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        later = SessionFactory(
+            course=self.course, venue=self.namur, enrolment_opens=timezone.now() + timedelta(days=3)
+        )
+        response = self.client.get(f"{self.finder.url}{later.pk}/")
+        self.assertContains(response, "Enrolment opens on")
+        self.assertNotContains(response, f"/formations/sessions/{later.pk}/inscription/")
