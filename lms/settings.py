@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "lms.notifications",
     "lms.audit",
     "certification",
+    "certification.verification",
     "courses",
+    "courses.grading",
     "vae",
     "cms_pages",
     # Wagtail

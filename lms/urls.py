@@ -14,6 +14,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", core_views.health, name="health"),
+    # /v/<CODE>, /api/v1/…, /.well-known/…: public contracts, no language prefix.
+    path("", include("certification.verification.urls")),
 ]
 
 # Pages in French have no prefix; /en/ and /nl/ serve English and Dutch.
@@ -23,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("espace/", include("lms.accounts.urls")),
     path("certification/", include("certification.urls")),
     path("formations/", include("courses.urls")),
+    path("formateur/", include("courses.grading.urls")),
+    path("verification/", include("certification.verification.i18n_urls")),
     path("vae/", include("vae.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VerificationConfig(AppConfig):
+    """Public verification of certificates, signed credentials and partner API keys."""
+
+    name = "certification.verification"
+    label = "verification"
+    verbose_name = _("Certificate verification")

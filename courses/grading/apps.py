@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GradingConfig(AppConfig):
+    """The trainer space: attendance, assessments, rubrics, results and their release."""
+
+    name = "courses.grading"
+    label = "grading"
+    verbose_name = _("Attendance and grading")
