@@ -1,5 +1,7 @@
 """Trainee-facing views: my certificates, downloads, transcript, printed name."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
@@ -13,6 +15,8 @@ from lms.accounts.models import User
 from . import pdf, selectors, services
 from .forms import PrintedNameForm
 from .models import Certificate, Certification
+
+logger = logging.getLogger(__name__)
 
 
 def _user(request: HttpRequest) -> User:
@@ -44,6 +48,11 @@ def download_certificate(request: HttpRequest, code: str) -> FileResponse:
         raise Http404 from None
     storage = storages["private"]
     if not certificate.pdf_name or not storage.exists(certificate.pdf_name):
+        if certificate.pdf_name:
+            # The stored file was lost: the new rendering gets a new SHA-256. Say so loudly.
+            logger.warning(
+                "Certificate %s PDF missing from storage; rendering again", certificate.pk
+            )
         certificate = services.render_certificate_pdf(certificate=certificate)
     response = FileResponse(
         storage.open(certificate.pdf_name, "rb"),

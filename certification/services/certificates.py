@@ -327,7 +327,8 @@ def render_certificate_pdf(*, certificate: Certificate) -> Certificate:
     The stored file is the certificate: downloads stream it byte for byte, never a re-render.
     """
     locked = (
-        Certificate.objects.select_for_update()
+        # Lock only the certificate row: PostgreSQL cannot lock the optional rules row.
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("certification__rules")
         .get(pk=certificate.pk)
     )
