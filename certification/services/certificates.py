@@ -298,7 +298,9 @@ def renew_certificate(*, certificate: Certificate, by: User | None = None) -> Ce
     if existing is not None:
         return existing
     check = check_renewal(
-        certificate.holder, certificate.certification, since=certificate.issued_at.date()
+        certificate.holder,
+        certificate.certification,
+        since=timezone.localdate(certificate.issued_at),
     )
     if not check.eligible:
         raise CertificationError(check.summary)

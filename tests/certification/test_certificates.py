@@ -215,7 +215,9 @@ class PdfTests(PersonasTestCase):
         self.certificate = Certificate.objects.get(pk=certificate.pk)
         with storages["private"].open(self.certificate.pdf_name, "rb") as file:
             self.content = file.read()
-        self.page = PdfReader(io.BytesIO(self.content)).pages[0]
+        reader = PdfReader(io.BytesIO(self.content))
+        self.page_count = len(reader.pages)
+        self.page = reader.pages[0]
 
     def test_the_task_stored_the_pdf_with_its_sha256(self):
         self.assertTrue(self.content.startswith(b"%PDF"))
@@ -230,6 +232,7 @@ class PdfTests(PersonasTestCase):
         self.assertIn("Sophie Lambert", text)
 
     def test_the_page_is_a4_landscape_with_embedded_fonts(self):
+        self.assertEqual(self.page_count, 1)
         width, height = float(self.page.mediabox.width), float(self.page.mediabox.height)
         self.assertAlmostEqual(width, 841.89, places=1)
         self.assertAlmostEqual(height, 595.28, places=1)
