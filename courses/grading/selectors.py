@@ -1,0 +1,479 @@
+"""Reads of the trainer space, including who may see what.
+
+Trainers reach a session, an assessment or a result only through the getters here, which raise
+Http404 for a session they do not teach. Coordinators read everything.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from courses.models import Enrolment, Meeting, Session
+from lms.accounts.models import User
+from lms.accounts.roles import Role
+
+from .models import ACQUIRED_LEVELS, Assessment, AttendanceRecord, MakeUp, Result
+
+DEFAULT_THRESHOLD = Decimal("80")
+# Enrolment statuses of the people who take part in a session (attendance, grading).
+PARTICIPANT_STATUSES = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED)
+HUNDREDTH = Decimal("0.01")
+
+
+# --- Access ------------------------------------------------------------------------------------
+
+
+def is_coordinator(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(Role.COORDINATOR)))
+
+
+def is_trainer(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.TRAINER))
+
+
+def sessions_for_trainer(user: User) -> QuerySet[Session]:
+    """The sessions ``user`` teaches (and only those)."""
+    return Session.objects.filter(trainers=user).exclude(status=Session.Status.CANCELLED)
+
+
+def get_session_for_trainer(user: User, session_id: int) -> Session:
+    """A session ``user`` teaches, else Http404 (never say it exists)."""
+    session = (
+        sessions_for_trainer(user)
+        .select_related("course__certification__rules", "module", "venue")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session")
+    return session
+
+
+def get_session_for_reader(user: User, session_id: int) -> Session:
+    """A session a trainer teaches, or any session for a coordinator (read only)."""
+    if is_coordinator(user):
+        session = (
+            Session.objects.select_related("course__certification__rules", "module", "venue")
+            .filter(pk=session_id)
+            .first()
+        )
+        if session is None:
+            raise Http404("No such session")
+        return session
+    return get_session_for_trainer(user, session_id)
+
+
+def get_meeting_for_trainer(user: User, meeting_id: int) -> Meeting:
+    meeting = (
+        Meeting.objects.select_related("session__course", "session__module", "session__venue")
+        .filter(pk=meeting_id, session__in=sessions_for_trainer(user))
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def _assessments() -> QuerySet[Assessment]:
+    return Assessment.objects.select_related(
+        "session__course__certification", "session__module", "session__venue", "module"
+    )
+
+
+def get_assessment_for_trainer(user: User, assessment_id: int) -> Assessment:
+    """An assessment of a session ``user`` teaches (to grade, review, release), else 404."""
+    assessment = (
+        _assessments()
+        .filter(pk=assessment_id)
+        .filter(Q(session__in=sessions_for_trainer(user)) | Q(second_marker=user))
+        .first()
+    )
+    if assessment is None:
+        raise Http404("No such assessment")
+    return assessment
+
+
+def get_assessment_for_reader(user: User, assessment_id: int) -> Assessment:
+    if is_coordinator(user):
+        assessment = _assessments().filter(pk=assessment_id).first()
+        if assessment is None:
+            raise Http404("No such assessment")
+        return assessment
+    return get_assessment_for_trainer(user, assessment_id)
+
+
+def get_result_for_trainer(user: User, result_id: int) -> Result:
+    result = (
+        Result.objects.select_related(
+            "assessment__session__course", "assessment__module", "trainee"
+        )
+        .filter(pk=result_id, assessment__session__in=sessions_for_trainer(user))
+        .first()
+    )
+    if result is None:
+        raise Http404("No such result")
+    return result
+
+
+def get_result_for_reader(user: User, result_id: int) -> Result:
+    if is_coordinator(user):
+        result = (
+            Result.objects.select_related(
+                "assessment__session__course", "assessment__module", "trainee"
+            )
+            .filter(pk=result_id)
+            .first()
+        )
+        if result is None:
+            raise Http404("No such result")
+        return result
+    return get_result_for_trainer(user, result_id)
+
+
+# --- Participants and attendance ---------------------------------------------------------------
+
+
+def participants(session: Session) -> list[User]:
+    """The confirmed and completed trainees of ``session``, by name (one query)."""
+    return list(
+        User.objects.filter(
+            enrolments__session=session, enrolments__status__in=PARTICIPANT_STATUSES
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def attendance_for_meeting(meeting: Meeting) -> dict[int, AttendanceRecord]:
+    return {r.trainee_id: r for r in AttendanceRecord.objects.filter(meeting=meeting)}
+
+
+def threshold_for(session: Session) -> Decimal:
+    """Minimum attendance: the certification rules' figure when the course leads to one, else
+    80 %."""
+    certification = session.course.certification
+    rules = getattr(certification, "rules", None) if certification is not None else None
+    if rules is not None and rules.min_attendance_rate:
+        return Decimal(rules.min_attendance_rate)
+    return DEFAULT_THRESHOLD
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """One trainee's attendance over the meetings where attendance was taken."""
+
+    attended_hours: Decimal
+    planned_hours: Decimal
+    threshold: Decimal
+
+    @property
+    def rate(self) -> Decimal:
+        if not self.planned_hours:
+            return Decimal("100.00")
+        rate = self.attended_hours * 100 / self.planned_hours
+        return min(rate, Decimal(100)).quantize(HUNDREDTH)
+
+    @property
+    def below_threshold(self) -> bool:
+        return bool(self.planned_hours) and self.rate < self.threshold
+
+
+def _hours(value: timedelta | None) -> Decimal:
+    if not value:
+        return Decimal(0)
+    return Decimal(value.total_seconds()) / 3600
+
+
+_LENGTH = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+
+
+def attendance_summaries(
+    *,
+    meetings: QuerySet[Meeting],
+    trainee_ids: list[int],
+    threshold: Decimal = DEFAULT_THRESHOLD,
+) -> dict[int, AttendanceSummary]:
+    """Attended and planned hours per trainee over ``meetings`` in three grouped queries.
+
+    Planned hours count the meetings where attendance was taken (a meeting not yet held does not
+    lower anyone's rate). A made-up excused absence counts the missed meeting as attended.
+    """
+    taken = meetings.filter(attendance_records__isnull=False).distinct()
+    planned = _hours(
+        Meeting.objects.filter(pk__in=taken.values("pk")).aggregate(total=Sum(_LENGTH))["total"]
+    )
+    attended_rows = (
+        AttendanceRecord.objects.filter(
+            meeting__in=meetings.values("pk"),
+            trainee_id__in=trainee_ids,
+            status__in=AttendanceRecord.ATTENDED,
+        )
+        .values("trainee_id")
+        .annotate(
+            length=Sum(
+                ExpressionWrapper(
+                    F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+                )
+            ),
+            missed=Sum(F("minutes_late") + F("minutes_left_early")),
+        )
+    )
+    attended: dict[int, Decimal] = {}
+    for row in attended_rows:
+        hours = _hours(row["length"]) - Decimal(row["missed"] or 0) / 60
+        attended[row["trainee_id"]] = max(hours, Decimal(0))
+    made_up_rows = (
+        MakeUp.objects.filter(
+            missed_meeting__in=meetings.values("pk"),
+            trainee_id__in=trainee_ids,
+            missed_meeting__attendance_records__trainee_id=F("trainee_id"),
+            missed_meeting__attendance_records__status=AttendanceRecord.Status.EXCUSED,
+        )
+        .values("trainee_id")
+        .annotate(
+            length=Sum(
+                ExpressionWrapper(
+                    F("missed_meeting__ends_at") - F("missed_meeting__starts_at"),
+                    output_field=DurationField(),
+                )
+            )
+        )
+    )
+    for row in made_up_rows:
+        attended[row["trainee_id"]] = attended.get(row["trainee_id"], Decimal(0)) + _hours(
+            row["length"]
+        )
+    return {
+        trainee_id: AttendanceSummary(
+            attended_hours=attended.get(trainee_id, Decimal(0)).quantize(HUNDREDTH),
+            planned_hours=planned.quantize(HUNDREDTH),
+            threshold=threshold,
+        )
+        for trainee_id in trainee_ids
+    }
+
+
+def session_attendance(session: Session, trainees: list[User]) -> dict[int, AttendanceSummary]:
+    """Attendance per participant of ``session`` (trainee id → summary)."""
+    return attendance_summaries(
+        meetings=Meeting.objects.filter(session=session),
+        trainee_ids=[t.pk for t in trainees],
+        threshold=threshold_for(session),
+    )
+
+
+def certification_attendance_rate(*, person: User, certification_id: int) -> Decimal | None:
+    """The person's attendance over every session they took part in of the courses leading to
+    the certification (None when no attendance was taken yet)."""
+    sessions = Session.objects.filter(
+        course__certification_id=certification_id,
+        enrolments__trainee=person,
+        enrolments__status__in=PARTICIPANT_STATUSES,
+    )
+    meetings = Meeting.objects.filter(session__in=sessions.values("pk"))
+    summary = attendance_summaries(meetings=meetings, trainee_ids=[person.pk])[person.pk]
+    return summary.rate if summary.planned_hours else None
+
+
+@dataclass
+class AttendanceWarning:
+    session: Session
+    trainee: User
+    summary: AttendanceSummary
+
+
+def attendance_warnings(*, sessions: QuerySet[Session] | None = None) -> list[AttendanceWarning]:
+    """Trainees below the attendance threshold, session by session (for coordinators)."""
+    sessions = sessions if sessions is not None else Session.objects.all()
+    sessions = (
+        sessions.filter(meetings__attendance_records__isnull=False)
+        .distinct()
+        .select_related("course__certification__rules", "module", "venue")
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.filter(status__in=PARTICIPANT_STATUSES).select_related(
+                    "trainee"
+                ),
+                to_attr="participant_enrolments",
+            )
+        )
+    )
+    warnings = []
+    for session in sessions:
+        trainees = [e.trainee for e in session.participant_enrolments]
+        summaries = session_attendance(session, trainees)
+        for trainee in trainees:
+            if summaries[trainee.pk].below_threshold:
+                warnings.append(AttendanceWarning(session, trainee, summaries[trainee.pk]))
+    return warnings
+
+
+# --- Trainer home ------------------------------------------------------------------------------
+
+
+@dataclass
+class TrainerSessionRow:
+    session: Session
+    next_meeting: Meeting | None
+    past_meetings_without_attendance: int
+    results_to_grade: int
+
+
+def trainer_home(user: User) -> list[TrainerSessionRow]:
+    """The sessions ``user`` teaches with their next meeting and what is left to do."""
+    now = timezone.now()
+    sessions = (
+        sessions_for_trainer(user)
+        .select_related("course", "module", "venue")
+        .annotate(
+            to_grade=Count(
+                "assessments__results",
+                filter=Q(assessments__results__status=Result.Status.DRAFT),
+                distinct=True,
+            ),
+            untaken=Count(
+                "meetings",
+                filter=Q(meetings__starts_at__lte=now, meetings__attendance_records__isnull=True),
+                distinct=True,
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.filter(ends_at__gte=now).order_by("starts_at"),
+                to_attr="upcoming",
+            )
+        )
+        .order_by("code")
+    )
+    return [
+        TrainerSessionRow(
+            session=session,
+            next_meeting=session.upcoming[0] if session.upcoming else None,
+            past_meetings_without_attendance=session.untaken,
+            results_to_grade=session.to_grade,
+        )
+        for session in sessions
+    ]
+
+
+def meetings_of(session: Session) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(session=session)
+        .annotate(records=Count("attendance_records"))
+        .order_by("starts_at")
+    )
+
+
+def assessments_of(session: Session) -> list[Assessment]:
+    return list(
+        Assessment.objects.filter(session=session)
+        .select_related("module")
+        .annotate(
+            criteria_count=Count("criteria", distinct=True),
+            draft_count=Count(
+                "results", filter=Q(results__status=Result.Status.DRAFT), distinct=True
+            ),
+            released_count=Count(
+                "results", filter=Q(results__status=Result.Status.RELEASED), distinct=True
+            ),
+        )
+    )
+
+
+# --- Grading grid ------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    trainee: User
+    result: Result | None
+    judgements: dict[int, object]  # criterion id → Judgement
+
+
+def grading_grid(assessment: Assessment) -> tuple[list, list[GridRow]]:
+    """Criteria and one row per participant with their result and judgements.
+
+    A fixed number of queries whatever the group size (criteria, participants, results with
+    their judgements prefetched).
+    """
+    criteria = list(assessment.criteria.select_related("competency__block"))
+    trainees = participants(assessment.session)
+    results = {
+        r.trainee_id: r
+        for r in Result.objects.filter(assessment=assessment).prefetch_related("judgements")
+    }
+    rows = []
+    for trainee in trainees:
+        result = results.get(trainee.pk)
+        judgements = {j.criterion_id: j for j in result.judgements.all()} if result else {}
+        rows.append(GridRow(trainee=trainee, result=result, judgements=judgements))
+    return criteria, rows
+
+
+def result_history(result: Result) -> QuerySet:
+    return result.changes.select_related("changed_by").order_by("changed_at", "pk")
+
+
+def recent_result_changes(*, limit: int = 50) -> QuerySet:
+    """Changes made after release, newest first (for coordinators)."""
+    from .models import ResultChange
+
+    return ResultChange.objects.filter(kind=ResultChange.Kind.CHANGED).select_related(
+        "changed_by", "result__trainee", "result__assessment__session"
+    )[:limit]
+
+
+# --- Trainee -----------------------------------------------------------------------------------
+
+
+def released_results_for_trainee(user: User) -> list[Result]:
+    """The trainee's own results that were released (or asked to repeat), never drafts."""
+    return list(
+        Result.objects.filter(trainee=user, status__in=Result.VISIBLE_TO_TRAINEE)
+        .select_related("assessment__session__course", "assessment__module")
+        .prefetch_related("judgements__criterion__competency")
+        .order_by("-released_at", "-pk")
+    )
+
+
+@dataclass
+class TraineeSessionAttendance:
+    session: Session
+    summary: AttendanceSummary
+
+
+def attendance_for_trainee(user: User) -> list[TraineeSessionAttendance]:
+    """Attendance in each session the trainee took part in (a few queries per session)."""
+    sessions = (
+        Session.objects.filter(
+            enrolments__trainee=user, enrolments__status__in=PARTICIPANT_STATUSES
+        )
+        .filter(meetings__attendance_records__isnull=False)
+        .distinct()
+        .select_related("course__certification__rules", "module", "venue")
+    )
+    return [
+        TraineeSessionAttendance(session, session_attendance(session, [user])[user.pk])
+        for session in sessions
+    ]
+
+
+def acquired_competency_ids(result: Result) -> set[int]:
+    return {
+        j.criterion.competency_id for j in result.judgements.all() if j.level in ACQUIRED_LEVELS
+    }
