@@ -62,3 +62,11 @@ def update_profile(*, user: User, display_name: str, preferred_language: str) ->
     user.preferred_language = preferred_language
     user.save(update_fields=["display_name", "preferred_language"])
     return user
+
+
+@transaction.atomic
+def update_language(*, user: User, language: str) -> None:
+    """Remember the language a signed-in person chose with the switcher."""
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])

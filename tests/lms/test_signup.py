@@ -65,7 +65,8 @@ class SignupWithEmailVerificationTests(TestCase):
         self.assertEqual(
             int(self.client.session["_auth_user_id"]), User.objects.get(email=SIGNUP["email"]).pk
         )
-        self.assertRedirects(response, reverse("accounts:dashboard"), fetch_redirect_response=False)
+        # Signed in, in the language chosen at sign-up.
+        self.assertRedirects(response, "/nl/espace/", fetch_redirect_response=False)
         dashboard = self.client.get(reverse("accounts:dashboard"))
         self.assertContains(dashboard, "Nadia")
         # The welcome arrives in the language chosen at sign-up, in the list and by email.
