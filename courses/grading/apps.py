@@ -8,3 +8,10 @@ class GradingConfig(AppConfig):
     name = "courses.grading"
     label = "grading"
     verbose_name = _("Attendance and grading")
+
+    def ready(self) -> None:
+        from lms.accounts.dashboard import register_panel
+
+        from .panels import results_panel
+
+        register_panel(results_panel, order=30)

@@ -477,3 +477,19 @@ def acquired_competency_ids(result: Result) -> set[int]:
     return {
         j.criterion.competency_id for j in result.judgements.all() if j.level in ACQUIRED_LEVELS
     }
+
+
+def trainee_overview(user: User) -> dict[str, object]:
+    """Released results, attendance per session and competency progress by block."""
+    from certification.models import Certification
+    from certification.selectors import holdings_for_person
+
+    certifications = Certification.objects.filter(
+        courses__sessions__enrolments__trainee=user,
+        courses__sessions__enrolments__status__in=PARTICIPANT_STATUSES,
+    ).distinct()
+    return {
+        "results": released_results_for_trainee(user),
+        "attendance_rows": attendance_for_trainee(user),
+        "progress": [(c, holdings_for_person(user, c.framework_code)) for c in certifications],
+    }

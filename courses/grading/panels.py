@@ -1,0 +1,15 @@
+"""The "My results and competencies" panel of the person's space (lms.accounts.dashboard)."""
+
+from django.http import HttpRequest
+
+from lms.accounts.dashboard import Panel
+from lms.accounts.roles import Role
+
+from . import selectors
+
+
+def results_panel(request: HttpRequest) -> Panel | None:
+    """Shown to trainees only: competency progress, attendance warnings, released results."""
+    if not request.user.is_authenticated or not request.user.has_role(Role.TRAINEE):
+        return None
+    return Panel("grading/dashboard_panel.html", selectors.trainee_overview(request.user))
