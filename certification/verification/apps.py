@@ -8,3 +8,6 @@ class VerificationConfig(AppConfig):
     name = "certification.verification"
     label = "verification"
     verbose_name = _("Certificate verification")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system check
