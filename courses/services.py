@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import User
 
 from . import selectors
+from .ics import session_ics
+from .links import session_absolute_url
 from .models import (
     CalendarFeedToken,
     Course,
@@ -36,7 +40,7 @@ from .models import (
 
 Status = Enrolment.Status
 
-# The email each new status triggers (see tasks.send_enrolment_email_task).
+# The notification (in-app and email) each new status triggers.
 EMAIL_EVENT_FOR_STATUS: dict[str, str] = {
     Status.CONFIRMED: "confirmed",
     Status.REQUESTED: "requested",
@@ -58,11 +62,40 @@ def _lock_session(session: Session) -> Session:
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
-def _enqueue_email(enrolment: Enrolment, event: str) -> None:
-    from .tasks import send_enrolment_email_task
+def _notify_trainee(enrolment: Enrolment, event: str, change: EnrolmentStatusChange) -> None:
+    """Tell the trainee about this step (in-app and by email, once, after commit)."""
+    from lms.notifications.services import Attachment
+    from lms.notifications.services import notify as notify_person
 
-    enrolment_id = enrolment.pk
-    transaction.on_commit(lambda: send_enrolment_email_task.delay(enrolment_id, event))
+    session = Session.objects.select_related("course", "module", "venue").get(
+        pk=enrolment.session_id
+    )
+    meetings = list(session.meetings.order_by("starts_at"))
+    attachments = []
+    if event == "confirmed":
+        attachments.append(
+            Attachment(f"{session.code}.ics", session_ics(session).decode(), "text/calendar")
+        )
+    notify_person(
+        recipient=enrolment.trainee,
+        event=f"enrolment.{event}",
+        template="courses/emails/enrolment",
+        context={
+            "event": event,
+            "enrolment": enrolment,
+            "session": session,
+            "trainee": enrolment.trainee,
+            "reason": change.reason,
+            "meetings": meetings,
+            "session_url": session_absolute_url(session),
+            "space_url": settings.SITE_URL + reverse("courses:my-enrolments"),
+        },
+        dedupe_key=f"enrolment-change:{change.pk}",
+        url=reverse("courses:my-enrolments"),
+        attachments=attachments,
+    )
+    change.notified_at = timezone.now()
+    change.save(update_fields=["notified_at"])
 
 
 def _set_status(
@@ -82,7 +115,7 @@ def _set_status(
     if new_status != Status.OFFERED:
         enrolment.offer_expires_at = None
     enrolment.save()
-    EnrolmentStatusChange.objects.create(
+    change = EnrolmentStatusChange.objects.create(
         enrolment=enrolment,
         from_status=old_status,
         to_status=new_status,
@@ -90,7 +123,7 @@ def _set_status(
         reason=reason,
     )
     if notify and new_status in EMAIL_EVENT_FOR_STATUS:
-        _enqueue_email(enrolment, EMAIL_EVENT_FOR_STATUS[new_status])
+        _notify_trainee(enrolment, EMAIL_EVENT_FOR_STATUS[new_status], change)
     return enrolment
 
 
@@ -613,29 +646,3 @@ def regenerate_feed_token(*, user: User) -> CalendarFeedToken:
     """A new secret feed address; the old one stops working at once."""
     CalendarFeedToken.objects.filter(user=user).delete()
     return CalendarFeedToken.objects.create(user=user)
-
-
-# --- Emails ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def send_enrolment_email(*, enrolment_id: int, event: str) -> bool:
-    """Send the email for an enrolment's latest step of ``event``, once. Returns whether sent."""
-    from .emails import send_enrolment_event_email
-
-    statuses = [status for status, name in EMAIL_EVENT_FOR_STATUS.items() if name == event]
-    change = (
-        EnrolmentStatusChange.objects.select_for_update()
-        .filter(enrolment_id=enrolment_id, to_status__in=statuses, notified_at__isnull=True)
-        .order_by("-changed_at", "-pk")
-        .first()
-    )
-    if change is None:
-        return False
-    enrolment = Enrolment.objects.select_related(
-        "trainee", "session__course", "session__module", "session__venue"
-    ).get(pk=enrolment_id)
-    send_enrolment_event_email(enrolment=enrolment, event=event, reason=change.reason)
-    change.notified_at = timezone.now()
-    change.save(update_fields=["notified_at"])
-    return True

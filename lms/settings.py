@@ -235,6 +235,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "record-worker-heartbeat": {"task": "lms.core.tasks.record_heartbeat_task", "schedule": 300.0},
     "sweep-outbox": {"task": "lms.notifications.tasks.sweep_outbox_task", "schedule": 60.0},
+    "expire-offers": {"task": "courses.tasks.expire_offers_task", "schedule": 900.0},
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ the periodic sweep sends it later. A dedupe key per event makes every step idemp
 """
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from smtplib import SMTPException
@@ -30,6 +32,20 @@ MAX_ATTEMPTS = 6
 # A row still "sending" after this long belongs to a worker that died mid-send. We cannot know
 # whether the SMTP server accepted it, so it is marked failed for a human to retry: at most once.
 SENDING_TIMEOUT = timedelta(minutes=15)
+
+
+# Inside quiet_emails(), notify() writes in-app notifications only (e.g. while loading the demo).
+_quiet_emails: ContextVar[bool] = ContextVar("quiet_emails", default=False)
+
+
+@contextmanager
+def quiet_emails() -> Iterator[None]:
+    """Record notifications without sending any email (demo data, bulk imports of history)."""
+    token = _quiet_emails.set(True)
+    try:
+        yield
+    finally:
+        _quiet_emails.reset(token)
 
 
 class TransientDeliveryError(Exception):
@@ -93,7 +109,12 @@ def notify(
         url=url,
         dedupe_key=dedupe_key,
     )
-    if email and recipient.is_active and wants_email(user=recipient, category=category):
+    if (
+        email
+        and not _quiet_emails.get()
+        and recipient.is_active
+        and wants_email(user=recipient, category=category)
+    ):
         outbox = OutboxEmail.objects.create(
             dedupe_key=dedupe_key,
             event=event,

@@ -41,11 +41,14 @@ class EnrolViewTests(PersonasTestCase):
         self.assertEqual(mail.outbox[0].attachments[0][2], "text/calendar")
 
     def test_the_email_is_sent_only_once_even_if_the_task_runs_twice(self):
-        enrolment = services.enrol_trainee(session=self.session, trainee=self.trainee)
-        from courses.tasks import send_enrolment_email_task
+        from lms.notifications.models import OutboxEmail
+        from lms.notifications.tasks import deliver_outbox_email_task
 
-        send_enrolment_email_task(enrolment.pk, "confirmed")
-        send_enrolment_email_task(enrolment.pk, "confirmed")
+        services.enrol_trainee(session=self.session, trainee=self.trainee)
+        outbox = OutboxEmail.objects.get(event="enrolment.confirmed", recipient=self.trainee)
+
+        deliver_outbox_email_task(outbox.pk)
+        deliver_outbox_email_task(outbox.pk)
         self.assertEqual(len(mail.outbox), 1)
 
 

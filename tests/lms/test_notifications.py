@@ -236,3 +236,15 @@ class OutboxAdminTests(PersonasTestCase):
         response = self.client.get(reverse("notifications_outbox"))
 
         self.assertIn(response.status_code, (302, 403))
+
+
+class QuietEmailsTests(TestCase):
+    def test_inside_quiet_emails_the_notification_is_kept_and_no_email_is_recorded(self):
+        user = UserFactory()
+
+        with self.captureOnCommitCallbacks(execute=True), services.quiet_emails():
+            welcome(user)
+
+        self.assertEqual(Notification.objects.count(), 1)
+        self.assertFalse(OutboxEmail.objects.exists())
+        self.assertEqual(len(mail.outbox), 0)

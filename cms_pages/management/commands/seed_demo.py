@@ -17,6 +17,7 @@ from cms_pages import demo as pages_demo
 from courses import demo as courses_demo
 from lms.accounts import demo as accounts_demo
 from lms.demo import DemoContext
+from lms.notifications.services import quiet_emails
 
 # Lowest app first: each step may use what the previous ones created.
 STEPS = [
@@ -36,7 +37,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, json_path: str | None = None, **options):
         context = DemoContext()
-        with transaction.atomic():
+        # The demo people get their in-app notifications, but nobody is emailed.
+        with transaction.atomic(), quiet_emails():
             for step in STEPS:
                 step(context)
         report = {"site": settings.SITE_URL, **context.report}
