@@ -127,7 +127,17 @@ def preview_import(assessment: Assessment, content: bytes, fmt: str) -> ImportPr
                     % {"line": number, "criterion": criterion.code, "value": raw}
                 )
                 continue
-            why = str(row.get(f"{criterion.code} justification") or "")
+            why = str(row.get(f"{criterion.code} justification") or "").strip()
+            if level and not why:
+                preview.errors.append(
+                    _("Line %(line)s, %(criterion)s: explain the level of %(name)s in a few words.")
+                    % {
+                        "line": number,
+                        "criterion": criterion.code,
+                        "name": trainee.get_full_name() or trainee.public_name,
+                    }
+                )
+                continue
             judgements[criterion.pk] = (level, why)
         score = row.get(SCORE)
         preview.grades[trainee.pk] = services.Grade(
