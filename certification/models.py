@@ -1,6 +1,7 @@
 """Competency frameworks, certifications and their rules, the competency ledger, certificates."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -71,6 +72,13 @@ class CompetencyBlock(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def clean(self) -> None:
+        # A version in force (or retired) is read-only: changes go through a new draft version.
+        if self.framework_id and self.framework.status != CompetencyFramework.Status.DRAFT:
+            raise ValidationError(
+                _("This framework version is in force or retired: create a new version to edit it.")
+            )
+
 
 class Competency(models.Model):
     """A *compétence* with its observable criteria (one per line)."""
@@ -98,6 +106,12 @@ class Competency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+    def clean(self) -> None:
+        if self.block_id and self.block.framework.status != CompetencyFramework.Status.DRAFT:
+            raise ValidationError(
+                _("This framework version is in force or retired: create a new version to edit it.")
+            )
 
     @property
     def criteria_list(self) -> list[str]:

@@ -60,6 +60,10 @@ def record_acquisition(
     """Record that ``person`` acquired one block or one competency (idempotent by dedupe_key)."""
     if (block is None) == (competency is None):
         raise ValidationError(_("Record either one block or one competency."))
+    framework = block.framework if block is not None else competency.block.framework  # type: ignore[union-attr]
+    if framework.status == framework.Status.DRAFT:
+        # A draft may still change; acquisitions point at versions people can rely on.
+        raise ValidationError(_("This framework version is a draft: nothing can be acquired yet."))
     entry = LedgerEntry(
         person=person,
         kind=LedgerEntry.Kind.BLOCK if block is not None else LedgerEntry.Kind.COMPETENCY,

@@ -111,3 +111,31 @@ class FrameworkExchangeTests(PersonasTestCase):
     def test_a_file_without_blocks_is_refused(self):
         with self.assertRaises(ValidationError):
             services.import_framework(data={"code": "pa", "blocks": []})
+
+
+class ReadOnlyVersionTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.v1 = make_framework(code="pa", blocks={"B1": ["B1.1"]})
+
+    def test_blocks_and_competencies_of_a_version_in_force_are_read_only(self):
+        block = self.v1.blocks.get(code="B1")
+        block.title = "Autre"
+        with self.assertRaises(ValidationError):
+            block.full_clean()
+        with self.assertRaises(ValidationError):
+            block.competencies.get().full_clean()
+        draft = services.create_framework_version(framework=self.v1)
+        draft_block = draft.blocks.get(code="B1")
+        draft_block.title = "Autre"
+        draft_block.full_clean()  # a draft may change
+
+    def test_nothing_can_be_acquired_under_a_draft(self):
+        draft = services.create_framework_version(framework=self.v1)
+        with self.assertRaises(ValidationError):
+            services.record_acquisition(
+                person=self.trainee,
+                block=draft.blocks.get(code="B1"),
+                source=LedgerEntry.Source.TRAINING_RESULT,
+            )
