@@ -79,10 +79,7 @@ def declare_conflict_of_interest(
 ) -> ConflictDeclaration:
     """A jury member declares, before seeing the file, whether they have a link with the
     candidate or the counsellor. A member with a conflict must be replaced."""
-    is_member = (
-        candidacy.jury_session_id is not None
-        and JuryMember.objects.filter(session_id=candidacy.jury_session_id, member=member).exists()
-    )
+    is_member = JuryMember.objects.filter(session__candidacies=candidacy, member=member).exists()
     if not is_member:
         raise VaeError(_("Only a member of this jury can make this declaration."))
     declaration = ConflictDeclaration.objects.create(
