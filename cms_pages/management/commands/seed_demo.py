@@ -15,6 +15,7 @@ from django.db import transaction
 from certification import demo as certification_demo
 from cms_pages import demo as pages_demo
 from courses import demo as courses_demo
+from courses.grading import demo as grading_demo
 from lms.accounts import demo as accounts_demo
 from lms.demo import DemoContext
 from lms.notifications.services import quiet_emails
@@ -24,6 +25,7 @@ STEPS = [
     accounts_demo.seed,
     certification_demo.seed,
     courses_demo.seed,
+    grading_demo.seed,
     pages_demo.seed,
     pages_demo.seed_catalogue,
 ]
