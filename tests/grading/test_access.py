@@ -104,3 +104,49 @@ class TrainerAccessTests(PersonasTestCase):
         self.assertEqual(self.client.get(reverse("grading:coordination")).status_code, 403)
         self.login(self.coordinator)
         self.assertEqual(self.client.get(reverse("grading:coordination")).status_code, 200)
+
+
+class CoordinatorHistoryTests(PersonasTestCase):
+    def test_a_released_result_changed_with_a_reason_keeps_its_previous_value_for_the_coordinator(
+        self,
+    ):
+        session = make_session(trainer=self.trainer, trainees=[self.trainee])
+        assessment = make_assessment(session, self.trainer)
+        grade_all(assessment, self.trainer, [self.trainee], feedback="Première version du retour.")
+        services.mark_ready_for_review(assessment=assessment, by=self.trainer)
+        services.release_results(assessment=assessment, by=self.trainer)
+        result = Result.objects.get(assessment=assessment)
+        criterion = assessment.criteria.first()
+        services.change_released_result(
+            result=result,
+            by=self.trainer,
+            reason="Confusion entre deux stagiaires.",
+            grade=services.Grade(
+                judgements={criterion.pk: ("not_yet", "Pas observé.")},
+                feedback="Version corrigée.",
+            ),
+        )
+        self.login(self.coordinator)
+        response = self.client.get(reverse("grading:result-history", args=[result.pk]))
+        self.assertContains(response, "Première version du retour.")
+        self.assertContains(response, "Version corrigée.")
+        self.assertContains(response, "Confusion entre deux stagiaires.")
+        overview = self.client.get(reverse("grading:coordination"))
+        self.assertContains(overview, "Confusion entre deux stagiaires.")
+        admin = self.client.get("/admin/")
+        self.assertContains(admin, "grading-coordination")
+
+    def test_the_change_form_requires_a_reason(self):
+        session = make_session(trainer=self.trainer, trainees=[self.trainee])
+        assessment = make_assessment(session, self.trainer)
+        grade_all(assessment, self.trainer, [self.trainee])
+        services.mark_ready_for_review(assessment=assessment, by=self.trainer)
+        services.release_results(assessment=assessment, by=self.trainer)
+        result = Result.objects.get(assessment=assessment)
+        self.login(self.trainer)
+        response = self.client.post(
+            reverse("grading:change-result", args=[result.pk]),
+            {f"r{self.trainee.pk}-feedback": "Autre chose", "reason": ""},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(result.changes.filter(kind="changed").exists())
