@@ -19,6 +19,7 @@ from courses.grading import demo as grading_demo
 from lms.accounts import demo as accounts_demo
 from lms.demo import DemoContext
 from lms.notifications.services import quiet_emails
+from vae import demo as vae_demo
 
 # Lowest app first: each step may use what the previous ones created.
 STEPS = [
@@ -26,6 +27,7 @@ STEPS = [
     certification_demo.seed,
     courses_demo.seed,
     grading_demo.seed,
+    vae_demo.seed,
     pages_demo.seed,
     pages_demo.seed_catalogue,
 ]
