@@ -60,14 +60,20 @@ def record_verification(
 
 @transaction.atomic
 def create_api_key(
-    *, partner_name: str, created_by: User | None, owner: User | None = None
+    *,
+    partner_name: str,
+    created_by: User | None,
+    owner: User | None = None,
+    raw_key: str | None = None,
 ) -> tuple[ApiKey, str]:
-    """A new partner key; returns it with the full secret, which is never stored nor shown again."""
+    """A new partner key; returns it with the full secret, which is never stored nor shown again.
+
+    ``raw_key`` is for the demo only (a known key, with DEBUG on); otherwise it is random.
+    """
     partner_name = partner_name.strip()
     if not partner_name:
         raise ValidationError(_("Give the partner organisation's name."))
-    token = secrets.token_urlsafe(32)  # 32 random bytes
-    raw_key = f"{KEY_PREFIX}{token}"
+    raw_key = raw_key or f"{KEY_PREFIX}{secrets.token_urlsafe(32)}"  # 32 random bytes
     api_key = ApiKey.objects.create(
         partner_name=partner_name,
         owner=owner,

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from certification import demo as certification_demo
+from certification.verification import demo as verification_demo
 from cms_pages import demo as pages_demo
 from courses import demo as courses_demo
 from courses.grading import demo as grading_demo
@@ -25,6 +26,7 @@ from vae import demo as vae_demo
 STEPS = [
     accounts_demo.seed,
     certification_demo.seed,
+    verification_demo.seed,
     courses_demo.seed,
     grading_demo.seed,
     vae_demo.seed,
