@@ -25,7 +25,7 @@ from courses.models import Enrolment, Meeting, Session
 from lms.accounts.models import User
 from lms.accounts.roles import Role
 
-from .models import ACQUIRED_LEVELS, Assessment, AttendanceRecord, MakeUp, Result
+from .models import ACQUIRED_LEVELS, Assessment, AttendanceRecord, Judgement, MakeUp, Result
 
 DEFAULT_THRESHOLD = Decimal("80")
 # Enrolment statuses of the people who take part in a session (attendance, grading).
@@ -252,9 +252,9 @@ def attendance_summaries(
             )
         )
     )
-    for row in made_up_rows:
-        attended[row["trainee_id"]] = attended.get(row["trainee_id"], Decimal(0)) + _hours(
-            row["length"]
+    for made_up in made_up_rows:
+        attended[made_up["trainee_id"]] = attended.get(made_up["trainee_id"], Decimal(0)) + _hours(
+            made_up["length"]
         )
     return {
         trainee_id: AttendanceSummary(
@@ -402,7 +402,7 @@ def assessments_of(session: Session) -> list[Assessment]:
 class GridRow:
     trainee: User
     result: Result | None
-    judgements: dict[int, object]  # criterion id → Judgement
+    judgements: dict[int, Judgement]  # criterion id → Judgement
 
 
 def grading_grid(assessment: Assessment) -> tuple[list, list[GridRow]]:

@@ -5,7 +5,7 @@ are written to the competency ledger with an idempotency key, so releasing twice
 task) writes each entry once.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification import services as certification_services
-from certification.models import LedgerEntry
-from courses.models import Enrolment, Meeting, Session
+from certification.models import Competency, LedgerEntry
+from courses.models import Enrolment, Meeting, Module, Session
 from lms.accounts.models import User
 from lms.audit.services import record_event
 from lms.notifications.models import Category
@@ -204,13 +204,13 @@ def create_assessment(
     session: Session,
     title: str,
     by: User,
-    module=None,  # type: ignore[no-untyped-def]
+    module: Module | None = None,
     method: str = Assessment.Method.OTHER,
     instructions: str = "",
     max_score: Decimal | None = None,
     pass_mark: Decimal | None = None,
     second_marker: User | None = None,
-    competencies=None,  # type: ignore[no-untyped-def]
+    competencies: Iterable[Competency] | None = None,
 ) -> Assessment:
     """Create an assessment with one rubric criterion per competency the module covers."""
     module = module or session.module
@@ -412,7 +412,11 @@ def _apply_grade(
 
 @transaction.atomic
 def grade(
-    *, assessment: Assessment, grades: Mapping[int, Grade], by: User, imported: bool = False
+    *,
+    assessment: Assessment,
+    grades: Mapping[int, Grade],
+    by: User | None,
+    imported: bool = False,
 ) -> list[Result]:
     """Save judgements, feedback and scores for many trainees at once: all or nothing.
 
