@@ -33,11 +33,14 @@ def get_fernet() -> MultiFernet:
     """The MultiFernet built from the configured keys (first one encrypts)."""
     keys = _configured_keys()
     if not keys:
-        if not settings.DEBUG:
+        # Development settings only: DEBUG on, or the dev-only SECRET_KEY (the test runner
+        # turns DEBUG off). Production (DEBUG off, a real SECRET_KEY) must set the keys.
+        development = settings.DEBUG or str(settings.SECRET_KEY).startswith("dev-only-")
+        if not development:
             raise ImproperlyConfigured(
                 "Set VAE_ENCRYPTION_KEYS (Fernet keys, comma-separated) to store VAE narratives."
             )
-        # Development only: a key derived from SECRET_KEY, so a fresh checkout just works.
+        # Development: a key derived from SECRET_KEY, so a fresh checkout just works.
         digest = hashlib.sha256(f"vae-encryption:{settings.SECRET_KEY}".encode()).digest()
         keys = base64.urlsafe_b64encode(digest).decode("ascii")
         if keys not in _cache:

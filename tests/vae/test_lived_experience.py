@@ -47,3 +47,27 @@ class LivedExperienceTests(PersonasTestCase):
         self.assertIsNotNone(consent.withdrawn_at)
         self.assertEqual(consent.purpose, "vae.lived_experience")
         self.assertTrue(AuditEvent.objects.filter(action="vae.consent_withdrawn").exists())
+
+
+class EncryptionKeyTests(PersonasTestCase):
+    def test_production_without_keys_refuses_to_store_narratives(self):
+        from django.core.exceptions import ImproperlyConfigured
+
+        from vae.fields import get_fernet
+
+        with (
+            self.settings(VAE_ENCRYPTION_KEYS="", DEBUG=False, SECRET_KEY="x" * 60),
+            self.assertRaises(ImproperlyConfigured),
+        ):
+            get_fernet()
+
+    def test_an_old_key_still_decrypts_after_rotation(self):
+        from cryptography.fernet import Fernet
+
+        from vae.fields import get_fernet
+
+        old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+        with self.settings(VAE_ENCRYPTION_KEYS=old):
+            token = get_fernet().encrypt(b"secret")
+        with self.settings(VAE_ENCRYPTION_KEYS=f"{new},{old}"):
+            self.assertEqual(get_fernet().decrypt(token), b"secret")
