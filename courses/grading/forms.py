@@ -4,7 +4,11 @@ plain inputs (parsed in ``parse_*``), so they work without JavaScript on a phone
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from lms.accounts.models import User
+from lms.accounts.roles import Role
 
 from .models import Assessment
 from .services import Grade
@@ -13,7 +17,15 @@ from .services import Grade
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
-        fields = ["module", "title", "method", "instructions", "max_score", "pass_mark"]
+        fields = [
+            "module",
+            "title",
+            "method",
+            "instructions",
+            "max_score",
+            "pass_mark",
+            "second_marker",
+        ]
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,6 +33,41 @@ class AssessmentForm(forms.ModelForm):
         if session.module_id:
             self.fields["module"].initial = session.module_id
         self.fields["module"].required = True
+        # A second marker is another trainer (or a coordinator) who reviews before release.
+        self.fields["second_marker"].queryset = (
+            User.objects.filter(groups__name__in=[Role.TRAINER, Role.COORDINATOR])
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
+class MakeUpForm(forms.Form):
+    absence = forms.TypedChoiceField(label=_("Excused absence"), coerce=int)
+    make_up_meeting = forms.TypedChoiceField(
+        label=_("Made up in the meeting of"),
+        coerce=int,
+        help_text=_("Meetings of the same module in other sessions, in any town."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+
+    def __init__(self, *args, absences, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["absence"].choices = [
+            (
+                record.pk,
+                f"{record.trainee.get_full_name() or record.trainee.public_name} — "
+                f"{date_format(timezone.localtime(record.meeting.starts_at), 'DATE_FORMAT')}",
+            )
+            for record in absences
+        ]
+        self.fields["make_up_meeting"].choices = [
+            (
+                meeting.pk,
+                f"{date_format(timezone.localtime(meeting.starts_at), 'DATETIME_FORMAT')} — "
+                f"{meeting.session.place_label} ({meeting.session.code})",
+            )
+            for meeting in meetings
+        ]
 
 
 class ReasonForm(forms.Form):

@@ -493,3 +493,32 @@ def trainee_overview(user: User) -> dict[str, object]:
         "attendance_rows": attendance_for_trainee(user),
         "progress": [(c, holdings_for_person(user, c.framework_code)) for c in certifications],
     }
+
+
+def excused_absences(session: Session) -> list[AttendanceRecord]:
+    """Excused absences in ``session`` not made up yet."""
+    return list(
+        AttendanceRecord.objects.filter(
+            meeting__session=session, status=AttendanceRecord.Status.EXCUSED
+        )
+        .exclude(meeting__make_ups_of__trainee_id=F("trainee_id"))
+        .select_related("trainee", "meeting")
+        .order_by("meeting__starts_at", "trainee__last_name")
+    )
+
+
+def make_up_meetings(session: Session) -> list[Meeting]:
+    """Meetings of other sessions of the same module (any town), where an absence can be made
+    up."""
+    same = (
+        Q(session__module_id=session.module_id)
+        if session.module_id
+        else Q(session__module__isnull=True, session__course_id=session.course_id)
+    )
+    return list(
+        Meeting.objects.filter(same)
+        .exclude(session=session)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .select_related("session__venue", "session__module", "session__course")
+        .order_by("starts_at")
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
         views.assessment_create,
         name="assessment-create",
     ),
+    path("sessions/<int:session_id>/rattrapage/", views.make_up, name="make-up"),
     path("seances/<int:meeting_id>/presences/", views.attendance, name="attendance"),
     path("evaluations/<int:assessment_id>/grille/", views.grid, name="grid"),
     path("evaluations/<int:assessment_id>/pret/", views.mark_ready, name="mark-ready"),

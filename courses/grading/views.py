@@ -106,6 +106,37 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def make_up(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Record that an excused absence was made up in another session of the same module."""
+    session = selectors.get_session_for_trainer(request.user, session_id)
+    absences = selectors.excused_absences(session)
+    meetings = selectors.make_up_meetings(session)
+    form = forms.MakeUpForm(request.POST or None, absences=absences, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        record = next(r for r in absences if r.pk == form.cleaned_data["absence"])
+        meeting = next(m for m in meetings if m.pk == form.cleaned_data["make_up_meeting"])
+        try:
+            services.record_make_up(
+                trainee=record.trainee,
+                missed_meeting=record.meeting,
+                make_up_meeting=meeting,
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The make-up is recorded; the missed hours now count."))
+            return redirect("grading:session", session.pk)
+    return render(
+        request,
+        "grading/make_up.html",
+        {"session": session, "form": form, "has_choices": bool(absences and meetings)},
+    )
+
+
+@login_required
 @require_GET
 def attendance_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.get_session_for_reader(request.user, session_id)
@@ -131,6 +162,7 @@ def assessment_create(request: HttpRequest, session_id: int) -> HttpResponse:
                 instructions=data["instructions"],
                 max_score=data["max_score"],
                 pass_mark=data["pass_mark"],
+                second_marker=data["second_marker"],
             )
         except ValidationError as error:
             form.add_error(None, error)

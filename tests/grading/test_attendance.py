@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from certification.models import AttendanceRecord as CertificationAttendance
 from courses.grading import selectors, services
-from courses.grading.models import AttendanceRecord
+from courses.grading.models import AttendanceRecord, MakeUp
 from courses.models import Meeting
 from tests.base import PersonasTestCase
 
@@ -207,3 +207,22 @@ class AttendanceSheetTests(PersonasTestCase):
         self.assertIn(self.other_trainee.get_full_name(), text)
         self.assertIn(session.code, text)
         self.assertIn(self.trainer.get_full_name(), text)
+
+
+class MakeUpScreenTests(PersonasTestCase):
+    def test_the_trainer_records_a_make_up_in_another_town(self):
+        session = make_session(trainer=self.trainer, trainees=[self.trainee])
+        missed = session.meetings.first()
+        attend(missed, self.trainee, Status.EXCUSED)
+        other = make_session(trainer=self.other_trainer, meetings=1, days=-3)
+        other.module, other.course = session.module, session.course
+        other.save()
+        record = AttendanceRecord.objects.get(trainee=self.trainee)
+        self.login(self.trainer)
+        url = reverse("grading:make-up", args=[session.pk])
+        self.assertContains(self.client.get(url), other.code)
+        response = self.client.post(
+            url, {"absence": record.pk, "make_up_meeting": other.meetings.get().pk}
+        )
+        self.assertRedirects(response, reverse("grading:session", args=[session.pk]))
+        self.assertTrue(MakeUp.objects.filter(trainee=self.trainee, missed_meeting=missed).exists())

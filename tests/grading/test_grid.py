@@ -2,7 +2,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.grading.models import Judgement, Result
+from courses.grading.models import Assessment, Judgement, Result
 from tests.base import PersonasTestCase
 
 from .factories import grade_all, make_assessment, make_session, make_trainees
@@ -88,3 +88,31 @@ class GridSaveTests(PersonasTestCase):
         response = self.client.get(reverse("grading:grid", args=[self.assessment.pk]))
         self.assertContains(response, "grading/grid.js")
         self.assertNotContains(response, "<script>")
+
+
+class AssessmentCreateTests(PersonasTestCase):
+    def test_a_trainer_creates_an_assessment_with_a_rubric_per_competency_and_a_second_marker(
+        self,
+    ):
+        session = make_session(trainer=self.trainer, trainees=[self.trainee], criteria=3)
+        self.login(self.trainer)
+        response = self.client.post(
+            reverse("grading:assessment-create", args=[session.pk]),
+            {
+                "module": session.module.pk,
+                "title": "Récit réflexif",
+                "method": "written_reflection",
+                "max_score": "20",
+                "pass_mark": "12",
+                "second_marker": self.other_trainer.pk,
+            },
+        )
+        assessment = Assessment.objects.get(session=session)
+        self.assertRedirects(response, reverse("grading:grid", args=[assessment.pk]))
+        self.assertEqual(assessment.criteria.count(), 3)
+        self.assertEqual(assessment.second_marker, self.other_trainer)
+        # The second marker may open the grid to review it.
+        self.login(self.other_trainer)
+        self.assertEqual(
+            self.client.get(reverse("grading:grid", args=[assessment.pk])).status_code, 200
+        )
