@@ -10,4 +10,9 @@ class VerificationConfig(AppConfig):
     verbose_name = _("Certificate verification")
 
     def ready(self) -> None:
+        from lms.accounts.dashboard import register_panel
+
         from . import checks  # noqa: F401 - registers the system check
+        from .panels import partner_panel
+
+        register_panel(partner_panel, order=35)

@@ -109,7 +109,7 @@ def _development_key_text() -> str:
 
 def public_jwk(key: OKPKey) -> dict[str, str]:
     public = key.as_dict(private=False)
-    return {"kty": public["kty"], "crv": public["crv"], "x": public["x"]}
+    return {name: str(public[name]) for name in ("kty", "crv", "x")}
 
 
 def thumbprint(key: OKPKey) -> str:

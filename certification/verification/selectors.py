@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -208,19 +209,21 @@ def verification_log_for_holder(certificate: Certificate) -> QuerySet[Verificati
 
 
 def verification_counts_by_month(certificate: Certificate) -> list[dict[str, Any]]:
-    return list(
+    """How many checks per month, newest month first."""
+    rows = (
         VerificationLog.objects.filter(certificate=certificate)
         .annotate(month=TruncMonth("checked_at"))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by("-month")
     )
+    return [{"month": row["month"], "count": row["count"]} for row in rows]
 
 
 # --- Partners and keys -------------------------------------------------------------------------
 
 
-def is_partner(user: User) -> bool:
+def is_partner(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.PARTNER))
 
 

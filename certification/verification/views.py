@@ -12,6 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from lms.accounts.models import User
+
 from . import selectors, services
 from .models import VerificationLog
 from .ratelimit import rate_limited
@@ -82,7 +84,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
                     lookup.certificate, name_form.cleaned_data["name"]
                 )
         if request.method == "GET":
-            partner = request.user if selectors.is_partner(request.user) else None
+            user = request.user
+            partner = user if isinstance(user, User) and selectors.is_partner(user) else None
             services.record_verification(
                 certificate=lookup.certificate,
                 channel=VerificationLog.Channel.PAGE,

@@ -187,3 +187,19 @@ class ApiKeyAdminTests(PersonasTestCase):
             self.login(person)
             response = self.client.get(reverse("verification_admin:api-key-create"))
             self.assertIn(response.status_code, (302, 403))
+
+
+class PartnerPanelTests(PersonasTestCase):
+    def test_a_partner_finds_the_checks_in_their_space(self):
+        self.login(self.partner)
+
+        response = self.client.get(reverse("accounts:dashboard"))
+
+        self.assertContains(response, reverse("verification:bulk-check"))
+
+    def test_a_trainee_does_not_see_the_partner_panel(self):
+        self.login(self.trainee)
+
+        response = self.client.get(reverse("accounts:dashboard"))
+
+        self.assertNotContains(response, reverse("verification:bulk-check"))
