@@ -7,6 +7,7 @@ DEBUG on. Production differs only by environment variables.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -231,11 +232,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # outbox sweep delivers what could not be queued.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Emails still pending this long after their action are sent by the periodic outbox sweep.
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=60)
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "record-worker-heartbeat": {"task": "lms.core.tasks.record_heartbeat_task", "schedule": 300.0},
     "sweep-outbox": {"task": "lms.notifications.tasks.sweep_outbox_task", "schedule": 60.0},
     "expire-offers": {"task": "courses.tasks.expire_offers_task", "schedule": 900.0},
+    "expire-certificates": {
+        "task": "certification.tasks.expire_certificates_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

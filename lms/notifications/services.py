@@ -183,8 +183,10 @@ def deliver_outbox_email(*, outbox_id: int) -> bool:
     return True
 
 
-def sweep_outbox(*, grace: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+def sweep_outbox(*, grace: timedelta | None = None, limit: int = 500) -> int:
     """Send what was left behind (broker down at commit time) and flag interrupted sends."""
+    if grace is None:
+        grace = timedelta(seconds=settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS)
     now = timezone.now()
     OutboxEmail.objects.filter(
         status=OutboxEmail.Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
