@@ -12,6 +12,7 @@ class GradingConfig(AppConfig):
     def ready(self) -> None:
         from lms.accounts.dashboard import register_panel
 
-        from .panels import results_panel
+        from .panels import results_panel, trainer_panel
 
+        register_panel(trainer_panel, order=5)
         register_panel(results_panel, order=30)

@@ -13,3 +13,10 @@ def results_panel(request: HttpRequest) -> Panel | None:
     if not request.user.is_authenticated or not request.user.has_role(Role.TRAINEE):
         return None
     return Panel("grading/dashboard_panel.html", selectors.trainee_overview(request.user))
+
+
+def trainer_panel(request: HttpRequest) -> Panel | None:
+    """Shown to trainers: the way into the trainer space, with what is left to do."""
+    if not request.user.is_authenticated or not request.user.has_role(Role.TRAINER):
+        return None
+    return Panel("grading/trainer_panel.html", {"rows": selectors.trainer_home(request.user)})
