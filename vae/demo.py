@@ -16,7 +16,9 @@ from lms.accounts.models import User
 from . import services
 from .models import Candidacy, Experience
 
-EXPERIENCES = {
+ExperienceRow = tuple[str, str, str, date, date | None, int]
+
+EXPERIENCES: dict[str, list[ExperienceRow]] = {
     "lea": [
         (
             Experience.Kind.SELF_HELP_GROUP,

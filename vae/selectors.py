@@ -7,7 +7,13 @@ from lms.accounts.models import User
 from lms.accounts.roles import Role
 
 from . import transitions
-from .models import Candidacy, ConflictDeclaration, Evidence, JuryMember
+from .models import (
+    Candidacy,
+    ConflictDeclaration,
+    Evidence,
+    JuryMember,
+    LivedExperienceNarrative,
+)
 
 # A jury member sees the file only while the jury is pending (scheduled or on appeal).
 JURY_STATUSES = (Candidacy.Status.JURY_SCHEDULED, Candidacy.Status.APPEALED)
@@ -92,6 +98,14 @@ def get_evidence_for_download(user: User, pk: int) -> Evidence:
     if candidacies_for_staff(user).filter(pk=evidence.candidacy_id).exists():
         return evidence
     raise Http404
+
+
+def lived_experience_for(candidacy: Candidacy) -> str:
+    """The lived-experience narrative, only while the candidate's consent is in force."""
+    if not candidacy.lived_experience_consents.filter(withdrawn_at__isnull=True).exists():
+        return ""
+    narrative = LivedExperienceNarrative.objects.filter(candidacy=candidacy).first()
+    return narrative.text if narrative else ""
 
 
 def history_for(candidacy: Candidacy):  # type: ignore[no-untyped-def]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("gestion/<int:pk>/", views.staff_detail, name="staff-detail"),
     path("gestion/<int:pk>/recevabilite/", views.staff_admissibility, name="staff-admissibility"),
     path("gestion/<int:pk>/accompagnateur/", views.staff_counsellor, name="staff-counsellor"),
+    path("gestion/<int:pk>/cloturer/", views.staff_close, name="staff-close"),
     path("gestion/<int:pk>/jury/", views.staff_schedule, name="staff-schedule"),
     path("gestion/<int:pk>/conflit/", views.conflict_declaration, name="conflict-declaration"),
     path("gestion/<int:pk>/decision/", views.jury_decision, name="jury-decision"),

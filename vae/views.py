@@ -493,6 +493,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assessments": candidacy.self_assessments.select_related("competency__block"),
         "narratives": candidacy.block_narratives.select_related("block"),
         "files": candidacy.evidence.all(),
+        "lived_experience": selectors.lived_experience_for(candidacy),
+        "can_close": is_coordinator and transitions.can_move(candidacy.status, Status.CLOSED),
         "history": selectors.history_for(candidacy),
         "admissibility_decisions": candidacy.admissibility_decisions.select_related("decided_by"),
         "decisions": candidacy.jury_decisions.prefetch_related("outcomes__block"),
@@ -565,6 +567,20 @@ def staff_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _error_text(error))
         else:
             messages.success(request, _("The jury is scheduled and the candidate informed."))
+    return redirect("vae:staff-detail", candidacy.pk)
+
+
+@login_required
+@require_POST
+def staff_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a decided or not admissible candidacy."""
+    user, candidacy = _coordinator_candidacy(request, pk)
+    try:
+        services.close_candidacy(candidacy=candidacy, by=user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The candidacy is closed."))
     return redirect("vae:staff-detail", candidacy.pk)
 
 

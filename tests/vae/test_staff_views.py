@@ -106,3 +106,98 @@ class StaffListTests(PersonasTestCase):
         self.login(self.assessor)
         response = self.client.get(reverse("vae:staff-detail", args=[self.submitted.pk]))
         self.assertEqual(response.status_code, 200)
+
+
+class StaffFileTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification, cls.modules = make_vae_certification()
+
+    def test_the_lived_experience_is_shown_to_staff_only_while_consent_is_in_force(self):
+        from vae import services
+
+        candidacy = make_candidacy(self.trainee, self.certification)
+        services.give_lived_experience_consent(candidacy=candidacy, by=self.trainee)
+        services.save_lived_experience(
+            candidacy=candidacy, by=self.trainee, text="Sorti de la rue en 2015"
+        )
+        self.login(self.coordinator)
+        url = reverse("vae:staff-detail", args=[candidacy.pk])
+        self.assertContains(self.client.get(url), "Sorti de la rue en 2015")
+        services.withdraw_lived_experience_consent(candidacy=candidacy, by=self.trainee)
+        self.assertNotContains(self.client.get(url), "Sorti de la rue en 2015")
+
+    def test_a_coordinator_closes_a_decided_candidacy_but_not_a_draft(self):
+        from tests.vae.factories import verdicts
+        from vae import services
+
+        draft = make_candidacy(self.other_trainee, self.certification)
+        candidacy = make_candidacy(
+            self.trainee,
+            self.certification,
+            status="jury_scheduled",
+            coordinator=self.coordinator,
+            jury=(self.assessor, self.other_assessor),
+        )
+        services.record_jury_decision(
+            candidacy=candidacy,
+            chair=self.assessor,
+            overall="none",
+            verdicts=verdicts(self.framework, set()),
+        )
+        self.login(self.coordinator)
+        self.client.post(reverse("vae:staff-close", args=[candidacy.pk]))
+        candidacy.refresh_from_db()
+        self.assertEqual(candidacy.status, Candidacy.Status.CLOSED)
+        response = self.client.post(reverse("vae:staff-close", args=[draft.pk]), follow=True)
+        self.assertEqual(response.status_code, 200)
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, Candidacy.Status.DRAFT)
+
+    def test_a_member_who_declared_a_conflict_cannot_be_put_on_the_jury(self):
+        from vae import services
+        from vae.models import ConflictDeclaration
+
+        candidacy = make_candidacy(
+            self.trainee,
+            self.certification,
+            status="portfolio_submitted",
+            coordinator=self.coordinator,
+        )
+        session = services.create_jury_session(
+            by=self.coordinator,
+            starts_at=timezone.now() + timedelta(days=3),
+            members=[self.assessor, self.other_assessor],
+            chair=self.assessor,
+            online=True,
+        )
+        ConflictDeclaration.objects.create(
+            candidacy=candidacy, member=self.other_assessor, has_conflict=True
+        )
+        with self.assertRaises(services.VaeError):
+            services.schedule_jury(candidacy=candidacy, session=session, by=self.coordinator)
+        candidacy.refresh_from_db()
+        self.assertEqual(candidacy.status, Candidacy.Status.PORTFOLIO_SUBMITTED)
+
+    def test_the_counsellor_cannot_sit_on_the_jury(self):
+        from vae import services
+
+        candidacy = make_candidacy(
+            self.trainee,
+            self.certification,
+            status="portfolio_submitted",
+            coordinator=self.coordinator,
+        )
+        services.assign_counsellor(
+            candidacy=candidacy, by=self.coordinator, counsellor=self.other_assessor
+        )
+        session = services.create_jury_session(
+            by=self.coordinator,
+            starts_at=timezone.now() + timedelta(days=3),
+            members=[self.assessor, self.other_assessor],
+            chair=self.assessor,
+            online=True,
+        )
+        with self.assertRaises(services.VaeError):
+            services.schedule_jury(candidacy=candidacy, session=session, by=self.coordinator)

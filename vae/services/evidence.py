@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -112,6 +113,11 @@ def record_evidence_download(*, evidence: Evidence, by: User) -> None:
     )
 
 
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        storage().delete(name)
+
+
 @transaction.atomic
 def apply_retention(*, now=None) -> int:  # type: ignore[no-untyped-def]
     """Erase evidence files and lived-experience narratives of candidacies finished more than
@@ -131,8 +137,7 @@ def apply_retention(*, now=None) -> int:  # type: ignore[no-untyped-def]
             continue
         candidacy.evidence.all().delete()
         narratives.delete()
-        for name in names:
-            transaction.on_commit(lambda name=name: storage().delete(name))
+        transaction.on_commit(partial(_delete_files, names))
         record_event(actor=None, action="vae.retention_applied", target=candidacy)
         count += 1
     return count
