@@ -245,6 +245,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# --- Signed credentials (certification.verification) ---------------------------------------
+# The issuer's private Ed25519 key (PEM or JWK): a file path, or the text itself. In DEBUG a
+# development key is generated on first use; production must set one (check verification.W001).
+CREDENTIAL_SIGNING_KEY_FILE = env.str("CREDENTIAL_SIGNING_KEY_FILE", default="")
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
+
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

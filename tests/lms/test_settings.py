@@ -15,8 +15,26 @@ PROBE = (
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, 'debug': s.DEBUG, "
     "'email': s.EMAIL_BACKEND, 'cache': s.CACHES['default']['BACKEND']}))"
 )
+
+
+def ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
+    "CREDENTIAL_SIGNING_KEY": ed25519_pem(),
     "DJANGO_SECRET_KEY": "a" * 20 + "-production-secret-for-the-test-only-" + "z9" * 10,
     "DJANGO_ALLOWED_HOSTS": "parcours.example",
 }
@@ -92,3 +110,13 @@ class SettingsFromTheEnvironmentTests(SimpleTestCase):
 
         self.assertIn("Celery tasks run in-process", result.stderr)
         self.assertIn("DEBUG on", result.stderr)
+
+
+class SigningKeyCheckTests(SimpleTestCase):
+    def test_production_without_a_signing_key_is_warned(self):
+        variables = {k: v for k, v in PRODUCTION.items() if k != "CREDENTIAL_SIGNING_KEY"}
+
+        result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **variables)
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("verification.W001", result.stdout + result.stderr)
