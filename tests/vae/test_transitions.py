@@ -173,3 +173,41 @@ class LapseTests(PersonasTestCase):
             services.warn_and_lapse_inactive_candidacies(now=timezone.now() + timedelta(days=400)),
             (0, 0),
         )
+
+
+class TargetBlocksTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification, cls.modules = make_vae_certification()
+
+    def test_a_request_for_some_blocks_is_about_those_blocks_only(self):
+        b2 = self.framework.blocks.get(code="B2")
+        candidacy = services.open_candidacy(
+            candidate=self.trainee, certification=self.certification, request="blocks", blocks=[b2]
+        )
+        self.assertEqual(services.target_blocks(candidacy), [b2])
+
+    def test_a_request_for_exemptions_is_about_the_blocks_the_modules_cover(self):
+        b3 = self.framework.blocks.get(code="B3")
+        module = self.modules["B3"]
+        module.competencies.set(b3.competencies.all())
+        candidacy = services.open_candidacy(
+            candidate=self.trainee,
+            certification=self.certification,
+            request="exemptions",
+            modules=[module],
+        )
+        self.assertEqual(services.target_blocks(candidacy), [b3])
+
+    def test_a_request_for_blocks_without_any_block_is_refused(self):
+        with self.assertRaises(services.VaeError):
+            services.open_candidacy(
+                candidate=self.trainee, certification=self.certification, request="blocks"
+            )
+        self.assertFalse(Candidacy.objects.exists())
+
+    def test_opening_twice_returns_the_open_candidacy(self):
+        first = services.open_candidacy(candidate=self.trainee, certification=self.certification)
+        again = services.open_candidacy(candidate=self.trainee, certification=self.certification)
+        self.assertEqual(first, again)

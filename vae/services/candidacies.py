@@ -196,9 +196,21 @@ def open_candidacy(
 
 
 def target_blocks(candidacy: Candidacy) -> list[CompetencyBlock]:
-    """The blocks the candidacy is about: the requested ones, or every block in force."""
+    """The blocks the candidacy is about: the requested ones, those the requested modules
+    cover, or every block of the framework in force."""
     if candidacy.request == Candidacy.Request.BLOCKS:
         return list(candidacy.requested_blocks.order_by("position", "code"))
+    if candidacy.request == Candidacy.Request.EXEMPTIONS:
+        # Exemptions: the blocks whose competencies the requested modules cover.
+        covered = list(
+            CompetencyBlock.objects.filter(
+                competencies__modules__in=candidacy.requested_modules.all()
+            )
+            .distinct()
+            .order_by("position", "code")
+        )
+        if covered:
+            return covered
     framework = active_framework(candidacy.certification.framework_code)
     if framework is None:
         return []
