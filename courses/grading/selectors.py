@@ -288,6 +288,77 @@ def certification_attendance_rate(*, person: User, certification_id: int) -> Dec
     return summary.rate if summary.planned_hours else None
 
 
+def attendance_by_session(
+    sessions: list[Session], *, trainee_ids: list[int] | None = None
+) -> dict[tuple[int, int], AttendanceSummary]:
+    """Attendance of every participant of ``sessions`` keyed by (session id, trainee id), in a
+    fixed number of grouped queries whatever the number of sessions (coordinator lists)."""
+    session_ids = [session.pk for session in sessions]
+    enrolments = Enrolment.objects.filter(
+        session_id__in=session_ids, status__in=PARTICIPANT_STATUSES
+    )
+    if trainee_ids is not None:
+        enrolments = enrolments.filter(trainee_id__in=trainee_ids)
+    pairs = set(enrolments.values_list("session_id", "trainee_id"))
+    planned_rows = (
+        Meeting.objects.filter(
+            pk__in=Meeting.objects.filter(
+                session_id__in=session_ids, attendance_records__isnull=False
+            ).values("pk")
+        )
+        .values("session_id")
+        .annotate(total=Sum(_LENGTH))
+    )
+    planned = {row["session_id"]: _hours(row["total"]) for row in planned_rows}
+    attended: dict[tuple[int, int], Decimal] = {}
+    attended_rows = (
+        AttendanceRecord.objects.filter(
+            meeting__session_id__in=session_ids, status__in=AttendanceRecord.ATTENDED
+        )
+        .values("meeting__session_id", "trainee_id")
+        .annotate(
+            length=Sum(
+                ExpressionWrapper(
+                    F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+                )
+            ),
+            missed=Sum(F("minutes_late") + F("minutes_left_early")),
+        )
+    )
+    for row in attended_rows:
+        key = (row["meeting__session_id"], row["trainee_id"])
+        attended[key] = max(_hours(row["length"]) - Decimal(row["missed"] or 0) / 60, Decimal(0))
+    made_up_rows = (
+        MakeUp.objects.filter(
+            missed_meeting__session_id__in=session_ids,
+            missed_meeting__attendance_records__trainee_id=F("trainee_id"),
+            missed_meeting__attendance_records__status=AttendanceRecord.Status.EXCUSED,
+        )
+        .values("missed_meeting__session_id", "trainee_id")
+        .annotate(
+            length=Sum(
+                ExpressionWrapper(
+                    F("missed_meeting__ends_at") - F("missed_meeting__starts_at"),
+                    output_field=DurationField(),
+                )
+            )
+        )
+    )
+    for made_up in made_up_rows:
+        key = (made_up["missed_meeting__session_id"], made_up["trainee_id"])
+        attended[key] = attended.get(key, Decimal(0)) + _hours(made_up["length"])
+    thresholds = {session.pk: threshold_for(session) for session in sessions}
+    return {
+        (session_id, trainee_id): AttendanceSummary(
+            attended_hours=attended.get((session_id, trainee_id), Decimal(0)).quantize(HUNDREDTH),
+            planned_hours=planned.get(session_id, Decimal(0)).quantize(HUNDREDTH),
+            threshold=thresholds[session_id],
+        )
+        for session_id, trainee_id in pairs
+        if session_id in planned
+    }
+
+
 @dataclass
 class AttendanceWarning:
     session: Session
@@ -295,30 +366,26 @@ class AttendanceWarning:
     summary: AttendanceSummary
 
 
+def _sessions_with_attendance(sessions: QuerySet[Session]) -> list[Session]:
+    return list(
+        sessions.filter(
+            pk__in=Meeting.objects.filter(attendance_records__isnull=False).values("session_id")
+        ).select_related("course__certification__rules", "module", "venue")
+    )
+
+
 def attendance_warnings(*, sessions: QuerySet[Session] | None = None) -> list[AttendanceWarning]:
     """Trainees below the attendance threshold, session by session (for coordinators)."""
-    sessions = sessions if sessions is not None else Session.objects.all()
-    sessions = (
-        sessions.filter(meetings__attendance_records__isnull=False)
-        .distinct()
-        .select_related("course__certification__rules", "module", "venue")
-        .prefetch_related(
-            Prefetch(
-                "enrolments",
-                queryset=Enrolment.objects.filter(status__in=PARTICIPANT_STATUSES).select_related(
-                    "trainee"
-                ),
-                to_attr="participant_enrolments",
-            )
-        )
-    )
-    warnings = []
-    for session in sessions:
-        trainees = [e.trainee for e in session.participant_enrolments]
-        summaries = session_attendance(session, trainees)
-        for trainee in trainees:
-            if summaries[trainee.pk].below_threshold:
-                warnings.append(AttendanceWarning(session, trainee, summaries[trainee.pk]))
+    found = _sessions_with_attendance(sessions if sessions is not None else Session.objects.all())
+    summaries = attendance_by_session(found)
+    below = {key: summary for key, summary in summaries.items() if summary.below_threshold}
+    people = User.objects.in_bulk({trainee_id for _session_id, trainee_id in below})
+    by_id = {session.pk: session for session in found}
+    warnings = [
+        AttendanceWarning(by_id[session_id], people[trainee_id], summary)
+        for (session_id, trainee_id), summary in below.items()
+    ]
+    warnings.sort(key=lambda w: (w.session.code, w.trainee.last_name, w.trainee.first_name))
     return warnings
 
 
@@ -458,18 +525,19 @@ class TraineeSessionAttendance:
 
 
 def attendance_for_trainee(user: User) -> list[TraineeSessionAttendance]:
-    """Attendance in each session the trainee took part in (a few queries per session)."""
-    sessions = (
+    """Attendance in each session the trainee took part in (a fixed number of queries)."""
+    sessions = _sessions_with_attendance(
         Session.objects.filter(
-            enrolments__trainee=user, enrolments__status__in=PARTICIPANT_STATUSES
-        )
-        .filter(meetings__attendance_records__isnull=False)
-        .distinct()
-        .select_related("course__certification__rules", "module", "venue")
+            pk__in=Enrolment.objects.filter(trainee=user, status__in=PARTICIPANT_STATUSES).values(
+                "session_id"
+            )
+        ).order_by("code")
     )
+    summaries = attendance_by_session(sessions, trainee_ids=[user.pk])
     return [
-        TraineeSessionAttendance(session, session_attendance(session, [user])[user.pk])
+        TraineeSessionAttendance(session, summaries[(session.pk, user.pk)])
         for session in sessions
+        if (session.pk, user.pk) in summaries
     ]
 
 

@@ -366,7 +366,7 @@ def _apply_grade(
     judgements: dict[int, tuple[str, str]],
     feedback: str,
     score: Decimal | None,
-    by: User,
+    by: User | None,
     criteria_count: int,
 ) -> tuple[Result, bool]:
     """Write one trainee's grade; returns (result, changed)."""

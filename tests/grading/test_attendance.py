@@ -226,3 +226,26 @@ class MakeUpScreenTests(PersonasTestCase):
         )
         self.assertRedirects(response, reverse("grading:session", args=[session.pk]))
         self.assertTrue(MakeUp.objects.filter(trainee=self.trainee, missed_meeting=missed).exists())
+
+
+class CoordinatorWarningsQueriesTests(PersonasTestCase):
+    def test_the_warnings_list_takes_the_same_number_of_queries_for_one_or_three_sessions(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def one_session():
+            session = make_session(trainer=self.trainer, trainees=[self.trainee])
+            attend(session.meetings.first(), self.trainee, Status.ABSENT)
+
+        one_session()
+        self.login(self.coordinator)
+        url = reverse("grading:coordination")
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        one_session()
+        one_session()
+        with CaptureQueriesContext(connection) as large:
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["warnings"]), 3)
+        self.assertEqual(len(small), len(large))
