@@ -13,6 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
+from lms.accounts.models import User
+from lms.audit.services import record_event
+
 from . import selectors, services
 from .models import Assessment, Level
 
@@ -47,8 +50,15 @@ def template_dataset(assessment: Assessment) -> tablib.Dataset:
     return dataset
 
 
-def export_template(assessment: Assessment, fmt: str) -> bytes:
+def export_template(assessment: Assessment, fmt: str, *, by: User) -> bytes:
+    """The template file; the export is written to the audit trail (it holds grades)."""
     content = FORMATS[fmt].export_data(template_dataset(assessment))
+    record_event(
+        actor=by,
+        action="grades.template_exported",
+        target=assessment,
+        summary=fmt,
+    )
     return content.encode("utf-8") if isinstance(content, str) else content
 
 

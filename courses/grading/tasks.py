@@ -1,6 +1,9 @@
 """Background jobs of the trainer space (IDs only, idempotent)."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
 
 from courses.models import Session
 
@@ -29,10 +32,6 @@ def push_attendance_rates_task(session_id: int) -> int:
 @shared_task
 def push_completed_sessions_attendance_task() -> int:
     """Periodic: push attendance of sessions completed in the last days (safe to re-run)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     since = timezone.now() - timedelta(days=3)
     ids = list(
         Session.objects.filter(

@@ -400,7 +400,9 @@ def import_template(request: HttpRequest, assessment_id: int, fmt: str) -> HttpR
     if fmt not in resources.FORMATS:
         raise Http404("Unknown format")
     content_type = resources.FORMATS[fmt].get_content_type()
-    response = HttpResponse(resources.export_template(assessment, fmt), content_type=content_type)
+    response = HttpResponse(
+        resources.export_template(assessment, fmt, by=request.user), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="notes-{assessment.pk}.{fmt}"'
     return response
 

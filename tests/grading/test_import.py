@@ -55,6 +55,7 @@ class GradeImportTests(PersonasTestCase):
         )
         self.assertEqual(xlsx.status_code, 200)
         self.assertTrue(xlsx.content.startswith(b"PK"))
+        self.assertEqual(AuditEvent.objects.filter(action="grades.template_exported").count(), 2)
 
     def test_the_dry_run_lists_errors_per_line_in_plain_words_and_writes_nothing(self):
         self.login(self.trainer)

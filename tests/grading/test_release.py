@@ -228,3 +228,25 @@ class AskToRepeatTests(PersonasTestCase):
                 recipient=self.trainee, event="results.asked_to_repeat"
             ).exists()
         )
+
+
+class PeriodicAttendancePushTests(PersonasTestCase):
+    def test_recently_completed_sessions_send_their_attendance_to_certification(self):
+        from courses import services as courses_services
+        from courses.grading.tasks import push_completed_sessions_attendance_task
+
+        certification = certification_with_rules("grading-push-fw")
+        session = make_session(
+            trainer=self.trainer,
+            trainees=[self.trainee],
+            certification=certification,
+            framework_code="grading-push-fw",
+        )
+        first, second = session.meetings.all()
+        attend(first, self.trainee)
+        attend(second, self.trainee, status="absent")
+        courses_services.complete_session(session=session, by=self.coordinator)
+        self.assertEqual(push_completed_sessions_attendance_task(), 1)
+        self.assertEqual(
+            CertificationAttendance.objects.get(person=self.trainee).rate, Decimal("50.00")
+        )
