@@ -483,6 +483,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _require_staff(user)
     candidacy = selectors.get_candidacy_for_staff(user, pk)
+    services.record_file_view(candidacy=candidacy, by=user)
     is_coordinator = selectors.is_coordinator(user)
     session = candidacy.jury_session
     is_chair = bool(session and session.memberships.filter(member=user, is_chair=True).exists())

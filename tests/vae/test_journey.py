@@ -193,3 +193,72 @@ class FullJourneyTests(PersonasTestCase):
                 overall="full",
                 verdicts=verdicts(self.framework, {"B1"}),
             )
+
+
+class AppealJuryTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification, cls.modules = make_vae_certification()
+
+    def test_an_appeal_can_go_before_a_new_jury_whose_members_declare_first(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from lms.accounts.roles import Role
+        from tests.lms.factories import UserFactory
+
+        candidacy = make_candidacy(
+            self.trainee,
+            self.certification,
+            status="jury_scheduled",
+            coordinator=self.coordinator,
+            jury=(self.assessor, self.other_assessor),
+        )
+        services.record_jury_decision(
+            candidacy=candidacy,
+            chair=self.assessor,
+            overall="none",
+            verdicts=verdicts(self.framework, set()),
+        )
+        services.appeal_decision(candidacy=candidacy, by=self.trainee, reason="Je conteste.")
+        third = UserFactory(role=Role.ASSESSOR)
+        session = services.create_jury_session(
+            by=self.coordinator,
+            starts_at=timezone.now() + timedelta(days=10),
+            members=[third, self.other_assessor],
+            chair=third,
+            online=True,
+        )
+        services.schedule_jury(candidacy=candidacy, session=session, by=self.coordinator)
+        candidacy.refresh_from_db()
+        self.assertEqual(candidacy.status, Candidacy.Status.APPEALED)
+        with self.assertRaises(services.VaeError):
+            services.record_jury_decision(
+                candidacy=candidacy,
+                chair=third,
+                overall="partial",
+                verdicts=verdicts(self.framework, {"B1"}),
+            )
+        services.declare_conflict_of_interest(candidacy=candidacy, member=third, has_conflict=False)
+        decision = services.record_jury_decision(
+            candidacy=candidacy,
+            chair=third,
+            overall="partial",
+            verdicts=verdicts(self.framework, {"B1"}),
+        )
+        self.assertEqual(decision.jury_session, session)
+        self.assertIsNotNone(decision.supersedes)
+
+    def test_opening_a_file_as_staff_is_audited(self):
+        from django.urls import reverse
+
+        candidacy = make_candidacy(self.trainee, self.certification)
+        self.login(self.coordinator)
+        self.client.get(reverse("vae:staff-detail", args=[candidacy.pk]))
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                action="vae.file_viewed", actor=self.coordinator, target_id=str(candidacy.pk)
+            ).exists()
+        )

@@ -507,6 +507,12 @@ def assign_counsellor(*, candidacy: Candidacy, by: User, counsellor: User | None
     return candidacy
 
 
+@transaction.atomic
+def record_file_view(*, candidacy: Candidacy, by: User) -> None:
+    """Write to the audit trail that a staff member opened a candidate's file (health data)."""
+    record_event(actor=by, action="vae.file_viewed", target=candidacy)
+
+
 # --- Inactivity ---------------------------------------------------------------------------------
 
 

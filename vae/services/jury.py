@@ -13,7 +13,10 @@ from courses.models import Module
 from lms.accounts.models import User
 from lms.accounts.roles import Role
 from lms.audit.services import record_event
+from lms.notifications.models import Category
+from lms.notifications.services import notify
 
+from .. import transitions
 from ..models import (
     BlockOutcome,
     Candidacy,
@@ -22,7 +25,14 @@ from ..models import (
     JuryMember,
     JurySession,
 )
-from .candidacies import TransitionNotAllowed, VaeError, _lock, _require_coordinator, transition
+from .candidacies import (
+    TransitionNotAllowed,
+    VaeError,
+    _lock,
+    _require_coordinator,
+    candidacy_url,
+    transition,
+)
 
 Status = Candidacy.Status
 
@@ -96,8 +106,8 @@ def declare_conflict_of_interest(
 
 @transaction.atomic
 def schedule_jury(*, candidacy: Candidacy, session: JurySession, by: User) -> Candidacy:
-    """Put a submitted portfolio before a jury session. A member who declared a conflict with
-    this candidacy, the candidate or their counsellor cannot sit on it."""
+    """Put a submitted portfolio (or an appeal) before a jury session. A member who declared a
+    conflict with this candidacy, the candidate or their counsellor cannot sit on it."""
     _require_coordinator(by)
     candidacy = _lock(candidacy)
     members = list(session.memberships.select_related("member"))
@@ -116,10 +126,38 @@ def schedule_jury(*, candidacy: Candidacy, session: JurySession, by: User) -> Ca
                 _("%(name)s declared a conflict of interest and cannot sit on this jury.")
                 % {"name": member.public_name}
             )
+    if candidacy.status == Status.APPEALED:
+        # On appeal a new jury sits; the status stays "appealed" until its decision.
+        candidacy.jury_session = session
+        candidacy.save(update_fields=["jury_session"])
+        record_event(
+            actor=by,
+            action="vae.appeal_jury_scheduled",
+            target=candidacy,
+            data={"session": session.pk},
+        )
+        notify(
+            recipient=candidacy.candidate,
+            event="vae.appeal_jury_scheduled",
+            template="vae/emails/status_changed",
+            context={
+                "candidacy": candidacy,
+                "message": _("The jury that will examine your appeal is scheduled."),
+                "reason": str(session),
+            },
+            dedupe_key=f"vae:appeal-jury:{candidacy.pk}:{session.pk}",
+            category=Category.ESSENTIAL,
+            url=candidacy_url(candidacy),
+        )
+        return candidacy
+    if not transitions.can_move(candidacy.status, Status.JURY_SCHEDULED):
+        raise TransitionNotAllowed(
+            _("This candidacy is “%(current)s”: no jury can be scheduled now.")
+            % {"current": Status(candidacy.status).label}
+        )
     candidacy.jury_session = session
     candidacy.save(update_fields=["jury_session"])
-    when = str(session)
-    return transition(candidacy, Status.JURY_SCHEDULED, by=by, reason=when)
+    return transition(candidacy, Status.JURY_SCHEDULED, by=by, reason=str(session))
 
 
 def current_decision(candidacy: Candidacy) -> JuryDecision | None:
