@@ -94,9 +94,10 @@ def _progress(candidacy: Candidacy, current: str) -> list[dict]:
 
 
 def _step_context(candidacy: Candidacy, current: str, **extra) -> dict:  # type: ignore[no-untyped-def]
+    """Context shared by the steps; ``current`` is "" on the overview (no step is current)."""
     steps = _progress(candidacy, current)
     keys = [s["key"] for s in steps]
-    position = keys.index(current)
+    position = keys.index(current) if current in keys else 0
     return {
         "candidacy": candidacy,
         "steps": steps,
@@ -140,7 +141,7 @@ def my_candidacies(request: HttpRequest) -> HttpResponse:
 def candidacy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One candidacy: status, next step, deadlines, decisions, history."""
     candidacy = selectors.get_candidacy_for_candidate(_user(request), pk)
-    context = _step_context(candidacy, "experiences")
+    context = _step_context(candidacy, "")
     context.update(
         {
             "history": selectors.history_for(candidacy),

@@ -143,3 +143,51 @@ class CandidateSpaceTests(PersonasTestCase):
     def test_an_anonymous_visitor_is_sent_to_sign_in(self):
         response = self.client.get(reverse("vae:my-candidacies"))
         self.assertEqual(response.status_code, 302)
+
+
+class EveryPageRendersTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification, cls.modules = make_vae_certification()
+
+    def test_every_step_and_the_overview_render_in_english_after_a_decision(self):
+        from tests.vae.factories import verdicts
+        from vae import services
+
+        candidacy = make_candidacy(
+            self.trainee,
+            self.certification,
+            status="jury_scheduled",
+            coordinator=self.coordinator,
+            jury=(self.assessor, self.other_assessor),
+        )
+        services.record_jury_decision(
+            candidacy=candidacy,
+            chair=self.assessor,
+            overall="partial",
+            verdicts=verdicts(self.framework, {"B1", "B2"}),
+            recommendations="Suivre B3 et B4.",
+            recommended_modules=[self.modules["B3"]],
+        )
+        self.login(self.trainee)
+        block = self.framework.blocks.first()
+        urls = [
+            reverse("vae:my-candidacies"),
+            reverse("vae:candidacy-detail", args=[candidacy.pk]),
+            reverse("vae:experiences", args=[candidacy.pk]),
+            reverse("vae:self-assessment-block", args=[candidacy.pk, block.pk]),
+            reverse("vae:evidence", args=[candidacy.pk]),
+            reverse("vae:lived-experience", args=[candidacy.pk]),
+            reverse("vae:statement", args=[candidacy.pk]),
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(
+                    url.replace("/fr/", "/en/", 1) if url.startswith("/fr/") else url
+                )
+                self.assertEqual(response.status_code, 200)
+        response = self.client.get(reverse("vae:candidacy-detail", args=[candidacy.pk]))
+        self.assertContains(response, "Suivre B3 et B4.")
+        self.assertContains(response, "Justification pour B1")
+        self.assertNotContains(response, 'aria-current="step"')

@@ -81,6 +81,10 @@ class StaffListTests(PersonasTestCase):
         self.assertRedirects(response, reverse("vae:jury-sessions"))
         session = JurySession.objects.get()
         self.assertEqual(session.chair, self.assessor)
+        response = self.client.get(reverse("vae:jury-sessions"))
+        self.assertContains(response, self.assessor.display_name)
+        self.login(self.assessor)
+        self.assertEqual(self.client.get(reverse("vae:jury-sessions")).status_code, 403)
 
     def test_a_jury_of_one_is_refused(self):
         self.login(self.coordinator)
