@@ -3,6 +3,7 @@
 import calendar
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,10 @@ from ..models import (
 
 logger = logging.getLogger(__name__)
 Status = Certificate.Status
+
+# Functions (certificate, pdf_bytes) -> pdf_bytes run on the rendered PDF before it is stored and
+# hashed; sub-apps register them in ready() (verification embeds the signed credential).
+PDF_FINISHERS: list[Callable[[Certificate, bytes], bytes]] = []
 
 
 class CertificationError(ValidationError):
@@ -338,6 +343,8 @@ def render_certificate_pdf(*, certificate: Certificate) -> Certificate:
     if locked.pdf_name and storage.exists(locked.pdf_name):
         return locked
     content = pdf.certificate_pdf(locked)
+    for finish in PDF_FINISHERS:
+        content = finish(locked, content)
     name = storage.save(
         f"certificates/{locked.certification.code}/{locked.code}.pdf", ContentFile(content)
     )

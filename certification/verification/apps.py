@@ -16,3 +16,11 @@ class VerificationConfig(AppConfig):
         from .panels import partner_panel
 
         register_panel(partner_panel, order=35)
+
+        # The stored certificate PDF carries the signed credential (same JWT as the API).
+        from certification.services import certificates as certificate_services
+
+        from .pdf_attachment import finish_certificate_pdf
+
+        if finish_certificate_pdf not in certificate_services.PDF_FINISHERS:
+            certificate_services.PDF_FINISHERS.append(finish_certificate_pdf)
