@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.accounts.models import User
@@ -287,13 +288,22 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Lazy: these labels are defined at import time but shown in each request's language.
 _STATUS_ACTIONS = {
-    "revoke": (services.revoke_certificate, _("Revoke this certificate?"), _("Yes, revoke it")),
-    "suspend": (services.suspend_certificate, _("Suspend this certificate?"), _("Yes, suspend it")),
+    "revoke": (
+        services.revoke_certificate,
+        gettext_lazy("Revoke this certificate?"),
+        gettext_lazy("Yes, revoke it"),
+    ),
+    "suspend": (
+        services.suspend_certificate,
+        gettext_lazy("Suspend this certificate?"),
+        gettext_lazy("Yes, suspend it"),
+    ),
     "reinstate": (
         services.reinstate_certificate,
-        _("Reinstate this certificate?"),
-        _("Yes, reinstate it"),
+        gettext_lazy("Reinstate this certificate?"),
+        gettext_lazy("Yes, reinstate it"),
     ),
 }
 

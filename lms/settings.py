@@ -243,6 +243,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "certification.tasks.expire_certificates_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    "push-completed-sessions-attendance": {
+        "task": "courses.grading.tasks.push_completed_sessions_attendance_task",
+        "schedule": crontab(minute=20, hour="*/6"),
+    },
+    "vae-lapse-warnings": {
+        "task": "vae.tasks.warn_and_lapse_candidacies_task",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "vae-retention": {
+        "task": "vae.tasks.apply_vae_retention_task",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 # --- Signed credentials (certification.verification) ---------------------------------------
@@ -250,6 +262,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # development key is generated on first use; production must set one (check verification.W001).
 CREDENTIAL_SIGNING_KEY_FILE = env.str("CREDENTIAL_SIGNING_KEY_FILE", default="")
 CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
+
+# --- VAE: encryption at rest of lived-experience narratives and jury justifications ----------
+# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: put the new key first).
+VAE_ENCRYPTION_KEYS = env.list("VAE_ENCRYPTION_KEYS", default=[])
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

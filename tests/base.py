@@ -1,6 +1,7 @@
 """Named personas shared by the whole suite (after healthchecks' hc/test.py)."""
 
 from django.test import TestCase
+from django.utils import translation
 
 from lms.accounts.roles import Role
 from tests.lms.factories import PASSWORD, UserFactory
@@ -37,3 +38,15 @@ class PersonasTestCase(TestCase):
 
     def login(self, user) -> None:
         self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+class EnglishPersonasTestCase(PersonasTestCase):
+    """Personas reading English (browser and services), so tests can match the English source
+    texts whatever the French catalogue says: reverse() builds /en/ URLs, and pages outside the
+    language prefix (the admin) follow Accept-Language."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from certification import services
 from certification.models import Certificate, LedgerEntry
-from tests.base import PersonasTestCase
+from tests.base import EnglishPersonasTestCase as PersonasTestCase
 from tests.certification.factories import CertificationFactory, RulesFactory
 from tests.certification.helpers import make_certification, make_eligible
 

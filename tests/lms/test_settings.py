@@ -35,6 +35,7 @@ def ed25519_pem() -> str:
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "CREDENTIAL_SIGNING_KEY": ed25519_pem(),
+    "VAE_ENCRYPTION_KEYS": "Y2k8mJbV0rC4q2y9bq2mJ5m0yC8zY6q1cV3bJ7dKf0A=",
     "DJANGO_SECRET_KEY": "a" * 20 + "-production-secret-for-the-test-only-" + "z9" * 10,
     "DJANGO_ALLOWED_HOSTS": "parcours.example",
 }
