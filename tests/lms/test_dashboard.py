@@ -57,3 +57,12 @@ class ProfileTests(PersonasTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["form"].errors)
         self.assertEqual(User.objects.get(pk=self.trainee.pk).display_name, "")
+
+
+class TrainerLinkTests(PersonasTestCase):
+    def test_trainers_see_a_link_to_their_space_and_trainees_do_not(self):
+        self.login(self.trainer)
+        self.assertContains(self.client.get(reverse("accounts:dashboard")), 'href="/formateur/"')
+
+        self.login(self.trainee)
+        self.assertNotContains(self.client.get(reverse("accounts:dashboard")), 'href="/formateur/"')
