@@ -1,7 +1,7 @@
 """Signed Open Badges 3.0 credentials, the issuer's keys (JWKS, did:web), the status list.
 
-The signature is checked with `cryptography` directly (Ed25519 over the JWS signing input),
-independently of joserfc, which signs.
+The signature is checked independently of joserfc (which signs): with PyJWT, a standard JOSE
+library, and with `cryptography` directly (Ed25519 over the JWS signing input).
 """
 
 import base64
@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import jwt
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management import CommandError, call_command
@@ -67,6 +68,22 @@ class CredentialTests(PersonasTestCase):
 
         self.assertEqual(payload["type"], ["VerifiableCredential", "OpenBadgeCredential"])
         self.assertEqual(payload["issuer"]["id"], "did:web:127.0.0.1%3A8000")
+
+    def test_pyjwt_a_standard_jose_library_verifies_the_credential_with_the_jwks_key(self):
+        token = self.credential(self.valid)
+        jwks = self.client.get("/.well-known/jwks.json").json()
+        kid = jwt.get_unverified_header(token)["kid"]
+        key = jwt.PyJWKSet.from_dict(jwks)[kid]
+
+        claims = jwt.decode(
+            token,
+            key=key,
+            algorithms=["EdDSA"],
+            options={"verify_aud": False, "verify_exp": False, "verify_nbf": False},
+        )
+
+        self.assertIn("OpenBadgeCredential", claims["type"])
+        self.assertEqual(claims["issuer"]["id"], "did:web:127.0.0.1%3A8000")
 
     def test_a_tampered_credential_fails_verification(self):
         header, payload, signature = self.credential(self.valid).split(".")
