@@ -3,6 +3,7 @@ import base64
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from courses.grading import resources
 from courses.grading.models import Judgement, Result, ResultChange
@@ -36,8 +37,11 @@ class GradeImportTests(PersonasTestCase):
         return dataset.export("csv").encode("utf-8")
 
     def upload(self, content, name="notes.csv"):
+        # Under /en/: the messages are compared with the English source texts.
+        with translation.override("en"):
+            url = reverse("grading:import", args=[self.assessment.pk])
         return self.client.post(
-            reverse("grading:import", args=[self.assessment.pk]),
+            url,
             {"step": "preview", "file": SimpleUploadedFile(name, content, "text/csv")},
         )
 
