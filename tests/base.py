@@ -50,3 +50,12 @@ class EnglishPersonasTestCase(PersonasTestCase):
         self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         translation.activate("en")
         self.addCleanup(translation.deactivate)
+
+    def login(self, user) -> None:
+        # The Wagtail admin speaks the language of the person's admin profile.
+        from wagtail.users.models import UserProfile
+
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = "en"
+        profile.save()
+        super().login(user)

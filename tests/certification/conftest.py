@@ -2,12 +2,12 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _english_source_texts(settings):
-    """These tests compare with the English source texts (msgids), whatever French says: the
-    site's default language is English for them, in pages, the admin and services alike."""
+def _english_source_texts():
+    """These tests compare with the English source texts (msgids), whatever French says:
+    reverse() builds /en/ URLs and services speak English. (Never change LANGUAGE_CODE in a
+    test: Django caches URL prefixes per language for the whole process.)"""
     from django.utils import translation
 
-    settings.LANGUAGE_CODE = "en"
     translation.activate("en")
     yield
     translation.deactivate()
