@@ -28,6 +28,10 @@ def database_url_for_tests() -> str:
 
 @pytest.mark.broker
 class RealWorkerTests(TransactionTestCase):
+    # Every transactional test restores the migrated data (roles, home page) after its flush,
+    # so the next one finds the database as migrations left it.
+    serialized_rollback = True
+
     def setUp(self):
         assert settings.CELERY_BROKER_URL, (
             "CELERY_BROKER_URL must point at a real broker for this test."
