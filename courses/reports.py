@@ -1,0 +1,639 @@
+"""Training figures for the coordinators' reports, and the training rows of the research export.
+
+Definitions (also in the README, "Reports and research export"):
+
+- **Enrolled**: an enrolment that held a place (status confirmed, completed or did not attend),
+  dated by when it was requested. Counted as distinct people per line.
+- **Trained**: an enrolment marked completed (the coordinator closed the session) whose
+  attendance is not below the session's threshold (the certification rules' minimum, else 80 %,
+  computed as in the trainers' space: attended hours, make-ups included, over the hours of the
+  meetings where attendance was taken). Dated by the end of the session's last meeting.
+  Counted as distinct people per line.
+- **Certified**: a first certificate (cycle 1, renewals excluded) issued in the period and not
+  revoked. Course filter: certificates of the course's certification; region filter: the holder
+  completed a session in that region of a course leading to it.
+- **Hours delivered**: the length of the meetings held (ended before now) of sessions that were
+  not cancelled, dated by the meeting's start.
+- **Trainee-hours attended**: over attendance records of those meetings, the meeting length minus
+  minutes late and left early for people present, late or who left early.
+- **Attendance rate**: trainee-hours attended / trainee-hours scheduled, where each attendance
+  record (one person expected at one meeting) schedules the meeting's length. Make-ups are not
+  counted here (they are in "trained").
+- **Funnel** (over enrolments that held a place, dated by request): attended at least one meeting
+  → and has a released result in the session → and holds a non-revoked certificate of the
+  course's certification. Each step counts enrolments that passed every earlier step.
+- **Waiting-list pressure** per region: enrolments put on a waiting list in the period (first
+  time only), enrolments still waiting now, and the places of published sessions that have not
+  started yet.
+
+Every figure is grouped in the database (values + Count/Sum) in a fixed number of queries;
+only "trained" compares each enrolment's attendance sums with its threshold in Python.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from certification.models import Certificate
+from courses.grading.models import AttendanceRecord, Result
+from courses.grading.selectors import attendance_by_session
+from courses.models import Course, Enrolment, EnrolmentStatusChange, Meeting, Region, Session
+from lms.reports.filters import ONLINE, narrow, period_label, period_of
+from lms.reports.registry import ReportFilters, Section, Table
+
+HELD_PLACE = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.NO_SHOW)
+RELEASED = (Result.Status.RELEASED, Result.Status.ASKED_TO_REPEAT)
+HUNDREDTH = Decimal("0.01")
+
+ENROLMENT_FIELDS = {"region": "session__venue__region", "course": "session__course_id"}
+MEETING_FIELDS = {"region": "session__venue__region", "course": "session__course_id"}
+RECORD_FIELDS = {
+    "region": "meeting__session__venue__region",
+    "course": "meeting__session__course_id",
+}
+
+_LENGTH = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+_RECORD_LENGTH = ExpressionWrapper(
+    F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+)
+
+
+def _hours(value: timedelta | None) -> Decimal:
+    if not value:
+        return Decimal("0.00")
+    return (Decimal(value.total_seconds()) / 3600).quantize(HUNDREDTH)
+
+
+def _region_label(code: str | None) -> str:
+    if not code:
+        return str(_("Online"))
+    return str(dict(Region.choices).get(code, code))
+
+
+def _course_labels(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Course.objects.filter(pk__in=set(ids)).values_list("pk", "title"))
+
+
+def _period_key(value: Any, granularity: str) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return period_label(value, granularity)
+
+
+# --- Querysets ---------------------------------------------------------------------------------
+
+
+def enrolled(filters: ReportFilters) -> QuerySet[Enrolment]:
+    """Enrolments that held a place, requested in the period."""
+    return narrow(
+        Enrolment.objects.filter(status__in=HELD_PLACE),
+        filters,
+        date="requested_at__date",
+        **ENROLMENT_FIELDS,
+    )
+
+
+def trained_rows(filters: ReportFilters) -> list[dict[str, Any]]:
+    """Completed enrolments whose session ended in the period and whose attendance is not below
+    the threshold: one dict per enrolment (trainee, session, region, course, ended)."""
+    completed = narrow(
+        Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).annotate(
+            ended=Subquery(
+                Meeting.objects.filter(session=OuterRef("session"))
+                .order_by("-ends_at")
+                .values("ends_at")[:1]
+            )
+        ),
+        filters,
+        date="ended__date",
+        **ENROLMENT_FIELDS,
+    )
+    rows = list(
+        completed.values(
+            "trainee_id",
+            "session_id",
+            "ended",
+            region=F("session__venue__region"),
+            course=F("session__course_id"),
+        )
+    )
+    sessions = list(
+        Session.objects.filter(pk__in={row["session_id"] for row in rows}).select_related(
+            "course__certification__rules"
+        )
+    )
+    summaries = attendance_by_session(sessions) if sessions else {}
+    return [
+        row
+        for row in rows
+        if not (
+            (summary := summaries.get((row["session_id"], row["trainee_id"]))) is not None
+            and summary.below_threshold
+        )
+    ]
+
+
+def certified(filters: ReportFilters) -> QuerySet[Certificate]:
+    """First certificates issued in the period and not revoked."""
+    certificates: QuerySet[Certificate] = Certificate.objects.filter(cycle=1).exclude(
+        status=Certificate.Status.REVOKED
+    )
+    certificates = narrow(certificates, filters, date="issued_at__date")
+    if filters.course:
+        certificates = certificates.filter(certification__courses=filters.course)
+    if filters.region:
+        in_region: QuerySet[Enrolment] = Enrolment.objects.filter(
+            trainee=OuterRef("holder"),
+            status=Enrolment.Status.COMPLETED,
+            session__course__certification=OuterRef("certification"),
+        )
+        in_region = narrow(in_region, filters, region="session__venue__region")
+        certificates = certificates.filter(Exists(in_region))
+    return certificates
+
+
+def held_meetings(filters: ReportFilters) -> QuerySet[Meeting]:
+    """Meetings that ended before now, of sessions not cancelled, starting in the period."""
+    meetings = Meeting.objects.filter(ends_at__lte=timezone.now()).exclude(
+        session__status=Session.Status.CANCELLED
+    )
+    return narrow(meetings, filters, date="starts_at__date", **MEETING_FIELDS)
+
+
+def attendance_records(filters: ReportFilters) -> QuerySet[AttendanceRecord]:
+    records = AttendanceRecord.objects.filter(meeting__ends_at__lte=timezone.now()).exclude(
+        meeting__session__status=Session.Status.CANCELLED
+    )
+    return narrow(records, filters, date="meeting__starts_at__date", **RECORD_FIELDS)
+
+
+def _attendance_sums(records: QuerySet[AttendanceRecord], *group: str) -> list[dict[str, Any]]:
+    attended = Q(status__in=AttendanceRecord.ATTENDED)
+    return list(
+        records.values(*group)
+        .annotate(
+            scheduled=Sum(_RECORD_LENGTH),
+            attended_length=Sum(_RECORD_LENGTH, filter=attended),
+            missed=Sum(F("minutes_late") + F("minutes_left_early"), filter=attended),
+        )
+        .order_by(*group)
+    )
+
+
+def _attended_hours(row: dict[str, Any]) -> Decimal:
+    minutes = Decimal(row["missed"] or 0)
+    hours = _hours(row["attended_length"]) - minutes / 60
+    return max(hours, Decimal(0)).quantize(HUNDREDTH)
+
+
+def _rate(attended: Decimal, scheduled: Decimal) -> Decimal | None:
+    if not scheduled:
+        return None
+    return (attended * 100 / scheduled).quantize(Decimal("0.1"))
+
+
+# --- Tables ------------------------------------------------------------------------------------
+
+
+def _per_period(filters: ReportFilters) -> Table:
+    granularity = filters.granularity
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (
+        enrolled(filters)
+        .values(period=period_of("requested_at", granularity))
+        .annotate(n=Count("trainee_id", distinct=True))
+        .order_by()
+    ):
+        counts[_period_key(row["period"], granularity)]["enrolled"] = row["n"]
+    trained_people: dict[str, set[int]] = defaultdict(set)
+    trained = trained_rows(filters)
+    for done in trained:
+        trained_people[_period_key(done["ended"], granularity)].add(done["trainee_id"])
+    for key, ids in trained_people.items():
+        counts[key]["trained"] = len(ids)
+    for row in (
+        certified(filters)
+        .values(period=period_of("issued_at", granularity))
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[_period_key(row["period"], granularity)]["certified"] += row["n"]
+    rows: list[list[Any]] = [
+        [key, values["enrolled"], values["trained"], values["certified"]]
+        for key, values in sorted(counts.items())
+    ]
+    total = None
+    if rows:
+        total = [
+            _("Whole period"),
+            enrolled(filters).order_by().values("trainee_id").distinct().count(),
+            len({done["trainee_id"] for done in trained}),
+            sum(row[3] for row in rows),
+        ]
+    return Table(
+        key="per_period",
+        title=_("Trainees enrolled, trained and certified per period"),
+        explanation=_(
+            "Enrolled: people who held a place in a session, by the date they enrolled. "
+            "Trained: people whose session was closed as completed with enough attendance, by "
+            "the date of its last meeting. Certified: first certificates issued and not revoked. "
+            "A person counts once per line; the last line counts each person once over the "
+            "whole period."
+        ),
+        columns=[_("Period"), _("Enrolled"), _("Trained"), _("Certified")],
+        rows=rows,
+        chart_columns=(1, 2, 3),
+        total=total,
+    )
+
+
+def _per_dimension(filters: ReportFilters, *, dimension: str) -> Table:
+    field = ENROLMENT_FIELDS[dimension]
+    enrolled_counts = {
+        row["key"]: row["n"]
+        for row in enrolled(filters)
+        .values(key=F(field))
+        .annotate(n=Count("trainee_id", distinct=True))
+        .order_by()
+    }
+    trained_people: dict[Any, set[int]] = defaultdict(set)
+    for row in trained_rows(filters):
+        trained_people[row[dimension]].add(row["trainee_id"])
+    meeting_field = MEETING_FIELDS[dimension]
+    hours = {
+        row["key"]: _hours(row["total"])
+        for row in held_meetings(filters)
+        .values(key=F(meeting_field))
+        .annotate(total=Sum(_LENGTH))
+        .order_by()
+    }
+    keys = set(enrolled_counts) | set(trained_people) | set(hours)
+    if dimension == "course":
+        labels = _course_labels(k for k in keys if k is not None)
+    else:
+        labels = {key: _region_label(key) for key in keys}
+    rows = sorted(
+        (
+            [
+                labels.get(key, ""),
+                enrolled_counts.get(key, 0),
+                len(trained_people.get(key, ())),
+                hours.get(key, Decimal("0.00")),
+            ]
+            for key in keys
+        ),
+        key=lambda row: str(row[0]),
+    )
+    if dimension == "course":
+        title = _("Enrolled, trained and hours delivered per course")
+        first = _("Course")
+    else:
+        title = _("Enrolled, trained and hours delivered per region")
+        first = _("Region")
+    return Table(
+        key=f"per_{dimension}",
+        title=title,
+        explanation=_(
+            "The same people as above, per line; hours delivered add up the length of the "
+            "meetings held. Online sessions have no region."
+        ),
+        columns=[first, _("Enrolled"), _("Trained"), _("Hours delivered")],
+        rows=rows,
+        chart_columns=(1, 2),
+    )
+
+
+def _hours_per_period(filters: ReportFilters) -> Table:
+    granularity = filters.granularity
+    delivered: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"meetings": 0, "hours": Decimal("0.00"), "attended": Decimal("0.00")}
+    )
+    for row in (
+        held_meetings(filters)
+        .values(period=period_of("starts_at", granularity))
+        .annotate(n=Count("pk"), total=Sum(_LENGTH))
+        .order_by()
+    ):
+        line = delivered[_period_key(row["period"], granularity)]
+        line["meetings"] += row["n"]
+        line["hours"] += _hours(row["total"])
+    records = attendance_records(filters).annotate(
+        period=period_of("meeting__starts_at", granularity)
+    )
+    for sums in _attendance_sums(records, "period"):
+        delivered[_period_key(sums["period"], granularity)]["attended"] += _attended_hours(sums)
+    rows = [
+        [key, line["meetings"], line["hours"], line["attended"]]
+        for key, line in sorted(delivered.items())
+    ]
+    total = None
+    if rows:
+        total = [
+            _("Whole period"),
+            sum(row[1] for row in rows),
+            sum((row[2] for row in rows), Decimal("0.00")),
+            sum((row[3] for row in rows), Decimal("0.00")),
+        ]
+    return Table(
+        key="hours",
+        title=_("Hours delivered per period"),
+        explanation=_(
+            "Meetings held (already ended, in sessions not cancelled), their total length, and "
+            "the hours trainees actually attended (minus lateness and early departures)."
+        ),
+        columns=[
+            _("Period"),
+            _("Meetings held"),
+            _("Hours delivered"),
+            _("Trainee-hours attended"),
+        ],
+        rows=rows,
+        chart_columns=(2, 3),
+        total=total,
+    )
+
+
+def _attendance_table(filters: ReportFilters, *, dimension: str) -> Table:
+    field = RECORD_FIELDS[dimension]
+    sums = _attendance_sums(attendance_records(filters).annotate(key=F(field)), "key")
+    keys = [row["key"] for row in sums]
+    if dimension == "course":
+        labels = _course_labels(k for k in keys if k is not None)
+    else:
+        labels = {key: _region_label(key) for key in keys}
+    rows = []
+    all_scheduled, all_attended = Decimal("0.00"), Decimal("0.00")
+    for row in sums:
+        scheduled, attended = _hours(row["scheduled"]), _attended_hours(row)
+        all_scheduled += scheduled
+        all_attended += attended
+        rows.append([labels.get(row["key"], ""), scheduled, attended, _rate(attended, scheduled)])
+    rows.sort(key=lambda row: str(row[0]))
+    total = (
+        [_("All"), all_scheduled, all_attended, _rate(all_attended, all_scheduled)]
+        if rows
+        else None
+    )
+    return Table(
+        key=f"attendance_{dimension}",
+        title=_("Attendance rate per course")
+        if dimension == "course"
+        else _("Attendance rate per region"),
+        explanation=_(
+            "For every meeting where attendance was taken, each person expected counts the "
+            "meeting's length as scheduled and the part they attended as attended. The rate is "
+            "attended divided by scheduled, in percent."
+        ),
+        columns=[
+            _("Course") if dimension == "course" else _("Region"),
+            _("Trainee-hours scheduled"),
+            _("Trainee-hours attended"),
+            _("Attendance rate (%)"),
+        ],
+        rows=rows,
+        chart_columns=(3,),
+        total=total,
+    )
+
+
+def funnel_counts(filters: ReportFilters) -> dict[str, int]:
+    """The four steps of the completion funnel, each counting enrolments that passed the
+    earlier steps too (one query)."""
+    attended = AttendanceRecord.objects.filter(
+        meeting__session=OuterRef("session"),
+        trainee=OuterRef("trainee"),
+        status__in=AttendanceRecord.ATTENDED,
+    )
+    assessed = Result.objects.filter(
+        assessment__session=OuterRef("session"), trainee=OuterRef("trainee"), status__in=RELEASED
+    )
+    holds = Certificate.objects.filter(
+        holder=OuterRef("trainee"),
+        certification=OuterRef("session__course__certification"),
+    ).exclude(status=Certificate.Status.REVOKED)
+    step_attended = Q(did_attend=True)
+    step_assessed = step_attended & Q(was_assessed=True)
+    step_certified = step_assessed & Q(is_certified=True)
+    return (
+        enrolled(filters)
+        .annotate(
+            did_attend=Exists(attended), was_assessed=Exists(assessed), is_certified=Exists(holds)
+        )
+        .aggregate(
+            enrolled=Count("pk"),
+            attended=Count("pk", filter=step_attended),
+            assessed=Count("pk", filter=step_assessed),
+            certified=Count("pk", filter=step_certified),
+        )
+    )
+
+
+def _funnel(filters: ReportFilters) -> Table:
+    counts = funnel_counts(filters)
+    base = counts["enrolled"]
+    labels = {
+        "enrolled": _("Enrolled (held a place)"),
+        "attended": _("Attended at least one meeting"),
+        "assessed": _("Had a released result"),
+        "certified": _("Holds the certificate"),
+    }
+    rows = (
+        [
+            [labels[key], counts[key], (Decimal(counts[key] * 100) / base).quantize(Decimal("0.1"))]
+            for key in ("enrolled", "attended", "assessed", "certified")
+        ]
+        if base
+        else []
+    )
+    return Table(
+        key="funnel",
+        title=_("Completion funnel"),
+        explanation=_(
+            "Enrolments that held a place in the period, and how many of them went on to attend, "
+            "to receive a released result in that session, and to hold the certificate the "
+            "course leads to. Each step only counts enrolments that passed the steps before it."
+        ),
+        columns=[_("Step"), _("Enrolments"), _("Share of enrolled (%)")],
+        rows=rows,
+        chart_columns=(1,),
+    )
+
+
+def _waiting(filters: ReportFilters) -> Table:
+    joined = narrow(
+        EnrolmentStatusChange.objects.filter(to_status=Enrolment.Status.WAITING_LIST).exclude(
+            from_status=Enrolment.Status.WAITING_LIST
+        ),
+        filters,
+        date="changed_at__date",
+        region="enrolment__session__venue__region",
+        course="enrolment__session__course_id",
+    )
+    joined_counts = {
+        row["key"]: row["n"]
+        for row in joined.values(key=F("enrolment__session__venue__region"))
+        .annotate(n=Count("enrolment_id", distinct=True))
+        .order_by()
+    }
+    now_filters = ReportFilters(region=filters.region, course=filters.course)
+    waiting_counts = {
+        row["key"]: row["n"]
+        for row in narrow(
+            Enrolment.objects.filter(status=Enrolment.Status.WAITING_LIST),
+            now_filters,
+            **ENROLMENT_FIELDS,
+        )
+        .values(key=F("session__venue__region"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    started = Meeting.objects.filter(session=OuterRef("pk"), starts_at__lte=timezone.now())
+    upcoming = Session.objects.filter(
+        Exists(Meeting.objects.filter(session=OuterRef("pk"))),
+        ~Exists(started),
+        status=Session.Status.PUBLISHED,
+    )
+    places = {
+        row["key"]: row["n"]
+        for row in narrow(upcoming, now_filters, region="venue__region", course="course_id")
+        .values(key=F("venue__region"))
+        .annotate(n=Sum("capacity"))
+        .order_by()
+    }
+    keys = set(joined_counts) | set(waiting_counts)
+    rows = sorted(
+        (
+            [
+                _region_label(key),
+                joined_counts.get(key, 0),
+                waiting_counts.get(key, 0),
+                places.get(key) or 0,
+            ]
+            for key in keys
+        ),
+        key=lambda row: str(row[0]),
+    )
+    return Table(
+        key="waiting",
+        title=_("Waiting-list pressure per region"),
+        explanation=_(
+            "People put on a waiting list during the period, people still waiting today, and "
+            "the places of published sessions that have not started yet. Many people waiting "
+            "for few places means another session is needed there."
+        ),
+        columns=[
+            _("Region"),
+            _("Joined a waiting list"),
+            _("Still waiting today"),
+            _("Places in upcoming sessions"),
+        ],
+        rows=rows,
+        chart_columns=(1, 2),
+        note=_("The last two columns describe today and ignore the period."),
+    )
+
+
+def training_tables(filters: ReportFilters) -> list[Table]:
+    return [
+        _per_period(filters),
+        _per_dimension(filters, dimension="region"),
+        _per_dimension(filters, dimension="course"),
+    ]
+
+
+def hours_tables(filters: ReportFilters) -> list[Table]:
+    return [
+        _hours_per_period(filters),
+        _attendance_table(filters, dimension="region"),
+        _attendance_table(filters, dimension="course"),
+    ]
+
+
+SECTIONS = [
+    Section(key="training", title=_("Training"), build=training_tables, order=10),
+    Section(key="hours", title=_("Hours and attendance"), build=hours_tables, order=20),
+    Section(key="funnel", title=_("Completion"), build=lambda f: [_funnel(f)], order=30),
+    Section(key="waiting", title=_("Waiting lists"), build=lambda f: [_waiting(f)], order=40),
+]
+
+
+def region_choices() -> list[tuple[str, Any]]:
+    return list(Region.choices)
+
+
+def course_choices() -> list[tuple[int, str]]:
+    return list(Course.objects.order_by("title").values_list("pk", "title"))
+
+
+# --- Research export ---------------------------------------------------------------------------
+
+
+def research_rows() -> Iterable[dict[str, Any]]:
+    """One row per enrolment (every status except awaiting approval), for the research file."""
+    assessed = Result.objects.filter(
+        assessment__session=OuterRef("session"), trainee=OuterRef("trainee"), status__in=RELEASED
+    )
+    holds = Certificate.objects.filter(
+        holder=OuterRef("trainee"), certification=OuterRef("session__course__certification")
+    ).exclude(status=Certificate.Status.REVOKED)
+    rows = list(
+        Enrolment.objects.exclude(status=Enrolment.Status.REQUESTED)
+        .annotate(
+            month=TruncMonth("requested_at"),
+            was_assessed=Exists(assessed),
+            is_certified=Exists(holds),
+        )
+        .values(
+            "trainee_id",
+            "session_id",
+            "status",
+            "month",
+            "was_assessed",
+            "is_certified",
+            region=F("session__venue__region"),
+            course=F("session__course__slug"),
+            certification=F("session__course__certification__code"),
+        )
+    )
+    sessions = list(
+        Session.objects.filter(pk__in={row["session_id"] for row in rows}).select_related(
+            "course__certification__rules"
+        )
+    )
+    summaries = attendance_by_session(sessions) if sessions else {}
+    from lms.reports.research import hours_bucket
+
+    for row in rows:
+        summary = summaries.get((row["session_id"], row["trainee_id"]))
+        yield {
+            "person": row["trainee_id"],
+            "route": "training",
+            "region": row["region"] or ONLINE,
+            "course": row["course"],
+            "certification": row["certification"] or "",
+            "month": _period_key(row["month"], "month"),
+            "status": row["status"],
+            "attended_hours": hours_bucket(summary.attended_hours if summary else 0),
+            "assessed": "yes" if row["was_assessed"] else "no",
+            "certified": "yes" if row["is_certified"] else "no",
+        }
