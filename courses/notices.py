@@ -1,0 +1,200 @@
+"""Messages about a session itself: reminders before each meeting, and changes of time or place.
+
+Reminders go out ``SESSION_REMINDER_HOURS`` (48) before each meeting, once per meeting and time,
+with the session's calendar file. A change of a meeting's time, room or link, or of the session's
+venue, tells every trainee holding a place once per change, after the change is committed.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.notifications.models import Category, Notification
+from lms.notifications.services import Attachment, notify
+
+from .ics import session_ics
+from .links import session_absolute_url
+from .models import Enrolment, Meeting, Session
+
+MEETING_FIELDS = ("starts_at", "ends_at", "room", "online_url")
+SESSION_FIELDS = ("venue_id", "format", "online_url", "online_instructions")
+
+
+def notify_trainee(
+    enrolment: Enrolment,
+    session: Session,
+    meetings: list[Meeting],
+    *,
+    event: str,
+    dedupe_key: str,
+    category: str = Category.ESSENTIAL,
+    reason: str = "",
+    with_calendar: bool = True,
+) -> None:
+    """One email about an enrolment or its session (template ``courses/emails/enrolment``)."""
+    attachments = []
+    if with_calendar:
+        attachments.append(
+            Attachment(f"{session.code}.ics", session_ics(session).decode(), "text/calendar")
+        )
+    notify(
+        recipient=enrolment.trainee,
+        event=event if "." in event else f"session.{event}",
+        template="courses/emails/enrolment",
+        context={
+            "event": event.rsplit(".", 1)[-1],
+            "enrolment": enrolment,
+            "session": session,
+            "trainee": enrolment.trainee,
+            "reason": reason,
+            "meetings": meetings,
+            "session_url": session_absolute_url(session),
+            "space_url": settings.SITE_URL + reverse("courses:my-enrolments"),
+        },
+        dedupe_key=dedupe_key,
+        category=category,
+        url=reverse("courses:my-enrolments"),
+        attachments=attachments,
+    )
+
+
+def send_session_reminders(*, now: datetime | None = None) -> int:
+    """Remind confirmed trainees of each meeting starting within the reminder window.
+
+    The window is the last 24 hours before ``SESSION_REMINDER_HOURS``: a job running every hour
+    reaches each meeting once, about two days before it; the dedupe key makes a second run idle.
+    """
+    now = now or timezone.now()
+    ahead = timedelta(hours=settings.SESSION_REMINDER_HOURS)
+    meetings = (
+        Meeting.objects.filter(
+            session__status=Session.Status.PUBLISHED,
+            starts_at__gt=now + ahead - timedelta(hours=24),
+            starts_at__lte=now + ahead,
+        )
+        .select_related("session__course", "session__module", "session__venue")
+        .order_by("starts_at")
+    )
+    sent = 0
+    for meeting in meetings:
+        session = meeting.session
+        enrolments = Enrolment.objects.filter(
+            session=session, status=Enrolment.Status.CONFIRMED
+        ).select_related("trainee")
+        for enrolment in enrolments:
+            key = f"session.reminder:{enrolment.pk}:{meeting.pk}:{meeting.starts_at:%Y%m%d%H%M}"
+            with transaction.atomic():
+                notify_trainee(
+                    enrolment,
+                    session,
+                    [meeting],
+                    event="reminder",
+                    dedupe_key=key,
+                    category=Category.REMINDERS,
+                )
+            sent += 1
+    return sent
+
+
+def _fingerprint(session: Session, meetings: list[Meeting]) -> str:
+    parts = [str(getattr(session, name)) for name in SESSION_FIELDS]
+    parts += [
+        f"{m.starts_at:%Y%m%d%H%M}-{m.ends_at:%H%M}-{m.room}-{m.online_url}" for m in meetings
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def send_change_notices(*, session_id: int) -> int:
+    """Tell each trainee holding a place in a running session its new schedule (once per change)."""
+    session = (
+        Session.objects.select_related("course", "module", "venue").filter(pk=session_id).first()
+    )
+    if session is None or session.status != Session.Status.PUBLISHED:
+        return 0
+    meetings = list(session.meetings.order_by("starts_at"))
+    if not any(m.ends_at > timezone.now() for m in meetings):
+        return 0  # a correction of the record of a past session: nobody needs an email
+    fingerprint = _fingerprint(session, meetings)
+    told = 0
+    for enrolment in Enrolment.objects.filter(
+        session=session, status__in=Enrolment.SEAT_STATUSES
+    ).select_related("trainee"):
+        prefix = f"session.changed:{enrolment.pk}:"
+        previous = list(
+            Notification.objects.filter(dedupe_key__startswith=prefix)
+            .order_by("pk")
+            .values_list("dedupe_key", flat=True)
+        )
+        if any(key.split(":")[2] == fingerprint for key in previous[-1:]):
+            continue  # this very schedule was the last one announced
+        with transaction.atomic():
+            notify_trainee(
+                enrolment,
+                session,
+                meetings,
+                event="changed",
+                dedupe_key=f"{prefix}{fingerprint}:{len(previous)}",
+                category=Category.ESSENTIAL,
+            )
+        told += 1
+    return told
+
+
+def _announce_after_commit(session_id: int) -> None:
+    # Only a running session with people holding a place needs an announcement; a session being
+    # built (draft, or no enrolment yet) changes silently.
+    concerned = Enrolment.objects.filter(
+        session_id=session_id,
+        session__status=Session.Status.PUBLISHED,
+        status__in=Enrolment.SEAT_STATUSES,
+    ).exists()
+    if concerned:
+        transaction.on_commit(lambda: send_change_notices(session_id=session_id))
+
+
+def _remember(instance: Meeting | Session, fields: tuple[str, ...]) -> None:
+    instance._before_save = (  # type: ignore[union-attr]
+        type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+        if instance.pk
+        else None
+    )
+
+
+def _changed(instance: Meeting | Session, fields: tuple[str, ...]) -> bool:
+    before = getattr(instance, "_before_save", None)
+    return before is not None and any(before[name] != getattr(instance, name) for name in fields)
+
+
+@receiver(pre_save, sender=Meeting, dispatch_uid="courses.meeting.remember")
+def _remember_meeting(sender, instance: Meeting, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _remember(instance, MEETING_FIELDS)
+
+
+@receiver(post_save, sender=Meeting, dispatch_uid="courses.meeting.changed")
+def _meeting_saved(sender, instance: Meeting, created: bool, raw: bool = False, **kwargs) -> None:
+    if not raw and (created or _changed(instance, MEETING_FIELDS)):
+        _announce_after_commit(instance.session_id)
+
+
+@receiver(post_delete, sender=Meeting, dispatch_uid="courses.meeting.deleted")
+def _meeting_deleted(sender, instance: Meeting, **kwargs) -> None:
+    _announce_after_commit(instance.session_id)
+
+
+@receiver(pre_save, sender=Session, dispatch_uid="courses.session.remember")
+def _remember_session(sender, instance: Session, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _remember(instance, SESSION_FIELDS)
+
+
+@receiver(post_save, sender=Session, dispatch_uid="courses.session.changed")
+def _session_saved(sender, instance: Session, raw: bool = False, **kwargs) -> None:
+    if not raw and _changed(instance, SESSION_FIELDS):
+        _announce_after_commit(instance.pk)
