@@ -68,6 +68,7 @@ class SiteIdentity(BaseSiteSetting):
 # These pages hold editorial text only; courses, sessions and places come from courses.selectors.
 
 SESSIONS_PER_PAGE = 20
+COURSES_PER_PAGE = 20
 
 
 class CourseIndexPage(Page):
@@ -84,17 +85,22 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        course_pages = list(
+        # A page of courses at a time: a federation's catalogue can hold a thousand.
+        page_obj = Paginator(
             CoursePage.objects.child_of(self)
             .live()
             .public()
             .filter(course__is_published=True)
-            .select_related("course")
-        )
+            .select_related("course__certification")
+            .order_by("path"),
+            COURSES_PER_PAGE,
+        ).get_page(request.GET.get("page"))
+        course_pages = list(page_obj.object_list)
         upcoming = course_selectors.list_upcoming_sessions_for_courses(
             course_ids=[p.course_id for p in course_pages]
         )
         context["course_pages"] = [(p, upcoming.get(p.course_id, [])) for p in course_pages]
+        context["page_obj"] = page_obj
         context["finder"] = SessionFinderPage.for_locale()
         return context
 

@@ -20,8 +20,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -166,11 +167,21 @@ def list_upcoming_sessions_for_courses(
 ) -> dict[int, list[Session]]:
     """Next public sessions of several courses in one query, grouped by course id."""
     grouped: dict[int, list[Session]] = {course_id: [] for course_id in course_ids}
-    sessions = list_sessions_for_catalogue().filter(course_id__in=course_ids)
+    # Only the first ``per_course`` of each course leave the database, however many are planned.
+    sessions = (
+        list_sessions_for_catalogue()
+        .filter(course_id__in=course_ids)
+        .annotate(
+            rank_in_course=Window(
+                RowNumber(),
+                partition_by=F("course_id"),
+                order_by=[F("first_starts_at").asc(nulls_last=True), F("code").asc()],
+            )
+        )
+        .filter(rank_in_course__lte=per_course)
+    )
     for session in sessions:
-        bucket = grouped[session.course_id]
-        if len(bucket) < per_course:
-            bucket.append(session)
+        grouped[session.course_id].append(session)
     return grouped
 
 

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import User
 
 from . import selectors
-from .ics import session_ics
-from .links import session_absolute_url
 from .models import (
     CalendarFeedToken,
     Course,
@@ -64,35 +60,20 @@ def _lock_session(session: Session) -> Session:
 
 def _notify_trainee(enrolment: Enrolment, event: str, change: EnrolmentStatusChange) -> None:
     """Tell the trainee about this step (in-app and by email, once, after commit)."""
-    from lms.notifications.services import Attachment
-    from lms.notifications.services import notify as notify_person
+    from .notices import notify_trainee
 
     session = Session.objects.select_related("course", "module", "venue").get(
         pk=enrolment.session_id
     )
-    meetings = list(session.meetings.order_by("starts_at"))
-    attachments = []
-    if event == "confirmed":
-        attachments.append(
-            Attachment(f"{session.code}.ics", session_ics(session).decode(), "text/calendar")
-        )
-    notify_person(
-        recipient=enrolment.trainee,
+    notify_trainee(
+        enrolment,
+        session,
+        list(session.meetings.order_by("starts_at")),
         event=f"enrolment.{event}",
-        template="courses/emails/enrolment",
-        context={
-            "event": event,
-            "enrolment": enrolment,
-            "session": session,
-            "trainee": enrolment.trainee,
-            "reason": change.reason,
-            "meetings": meetings,
-            "session_url": session_absolute_url(session),
-            "space_url": settings.SITE_URL + reverse("courses:my-enrolments"),
-        },
         dedupe_key=f"enrolment-change:{change.pk}",
-        url=reverse("courses:my-enrolments"),
-        attachments=attachments,
+        reason=change.reason,
+        # The confirmation adds every meeting to the diary.
+        with_calendar=event == "confirmed",
     )
     change.notified_at = timezone.now()
     change.save(update_fields=["notified_at"])

@@ -1,6 +1,9 @@
 """Coordinators' screens in the Wagtail admin: courses, modules, venues, sessions, enrolments."""
 
 import django_filters
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +11,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import CreateView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from . import admin_views, services
@@ -16,7 +19,29 @@ from .models import Course, Enrolment, Exemption, Module, Region, Session, Venue
 from .selectors import with_places
 
 
+class ProtectedDeleteView(DeleteView):
+    """Wagtail's delete, with a clear refusal (not a server error) when enrolments, results or
+    sessions still point at the record."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError as error:
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” cannot be deleted: other records still depend on it "
+                    "(%(kinds)s). Leave it as it is, or remove those records first."
+                )
+                % {"object": self.object, "kinds": ", ".join(kinds)},
+            )
+            return redirect(self.get_success_url())
+
+
 class CourseViewSet(ModelViewSet):
+    delete_view_class = ProtectedDeleteView
     model = Course
     name = "courses_courses"
     icon = "doc-full"
@@ -29,6 +54,7 @@ class CourseViewSet(ModelViewSet):
 
 
 class ModuleViewSet(ModelViewSet):
+    delete_view_class = ProtectedDeleteView
     model = Module
     name = "courses_modules"
     icon = "list-ul"
@@ -40,6 +66,7 @@ class ModuleViewSet(ModelViewSet):
 
 
 class VenueViewSet(ModelViewSet):
+    delete_view_class = ProtectedDeleteView
     model = Venue
     name = "courses_venues"
     icon = "site"
@@ -121,6 +148,7 @@ class SessionIndexView(IndexView):
 
 
 class SessionViewSet(ModelViewSet):
+    delete_view_class = ProtectedDeleteView
     model = Session
     name = "courses_sessions"
     icon = "date"
@@ -298,6 +326,7 @@ class ExemptionCreateView(CreateView):
 
 
 class ExemptionViewSet(ModelViewSet):
+    delete_view_class = ProtectedDeleteView
     model = Exemption
     name = "courses_exemptions"
     icon = "tick-inverse"

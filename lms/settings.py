@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.notifications",
     "lms.audit",
+    "lms.dataexchange",
+    "lms.reports",
+    "lms.privacy",
     "certification",
     "certification.verification",
     "courses",
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Tools
     "django_filters",
     "csp",
@@ -91,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.core.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.accounts.middleware.RequireTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -165,6 +171,28 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Parcours] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 
+# --- Sign-in throttling and two-factor authentication (README, "Account security") ----------
+# Counters live in the default cache, which must be shared by every process in production
+# (CACHE_URL=rediscache://…): with a per-process cache each worker counts on its own.
+# After LOGIN_LOCKOUT_ATTEMPTS failed attempts on one account (password or two-factor code), the
+# account is locked for LOGIN_LOCKOUT_MINUTES, even with the right password; one client address
+# may fail 20 times a minute over all accounts.
+LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"20/m/ip,{LOGIN_LOCKOUT_ATTEMPTS}/{LOGIN_LOCKOUT_MINUTES}m/key",
+}
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    # The client address is the last one the trusted proxy appends to X-Forwarded-For.
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
+# Two-factor authentication: an authenticator app (TOTP) plus one-time recovery codes. Anyone
+# may turn it on; coordinators and assessors must (lms.accounts.middleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Parcours"
+MFA_ADAPTER = "lms.accounts.adapter.MFAAdapter"
+# The Wagtail admin's own sign-in form would skip the two-factor step: send it to ours.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+
 # --- Internationalisation: French by default, with English and Dutch -------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("nl", "Nederlands")]
@@ -205,6 +233,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_PERMISSIONS = 0o640
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Editors' documents: office formats only (no HTML, SVG or scripts), always downloaded as an
+# attachment (with nosniff from SecurityMiddleware), never opened inline in the site's origin.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "txt", "csv"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -226,7 +258,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died before acknowledging it is handed to another worker after this many
+# seconds (Redis); keep it above the longest task's time limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Publishing must never hang a user's request when the broker is down: fail fast, and the
 # outbox sweep delivers what could not be queued.
@@ -234,6 +270,10 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Emails still pending this long after their action are sent by the periodic outbox sweep.
 NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=60)
+# How many days before its end a holder is told their certificate expires.
+CERTIFICATE_EXPIRY_WARNING_DAYS = env.int("CERTIFICATE_EXPIRY_WARNING_DAYS", default=60)
+# Reminders go out this many hours before each meeting.
+SESSION_REMINDER_HOURS = env.int("SESSION_REMINDER_HOURS", default=48)
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "record-worker-heartbeat": {"task": "lms.core.tasks.record_heartbeat_task", "schedule": 300.0},
@@ -242,6 +282,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-certificates": {
         "task": "certification.tasks.expire_certificates_task",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "warn-expiring-certificates": {
+        "task": "certification.tasks.warn_expiring_certificates_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "session-reminders": {
+        "task": "courses.tasks.send_session_reminders_task",
+        "schedule": crontab(minute=5),
     },
     "push-completed-sessions-attendance": {
         "task": "courses.grading.tasks.push_completed_sessions_attendance_task",
@@ -255,7 +303,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "vae.tasks.apply_vae_retention_task",
         "schedule": crontab(hour=4, minute=30),
     },
+    "purge-import-files": {
+        "task": "lms.dataexchange.tasks.purge_import_files_task",
+        "schedule": crontab(hour=4, minute=15),
+    },
+    "privacy-retention": {
+        "task": "lms.privacy.tasks.apply_privacy_retention_task",
+        "schedule": crontab(hour=4, minute=45),
+    },
 }
+
+# --- Privacy (lms.privacy): retention periods, in days ---------------------------------------
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+NOTIFICATIONS_RETENTION_DAYS = env.int("NOTIFICATIONS_RETENTION_DAYS", default=365)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+VERIFICATION_LOG_RETENTION_DAYS = env.int("VERIFICATION_LOG_RETENTION_DAYS", default=730)
+VAE_DRAFT_RETENTION_DAYS = env.int("VAE_DRAFT_RETENTION_DAYS", default=365)
 
 # --- Signed credentials (certification.verification) ---------------------------------------
 # The issuer's private Ed25519 key (PEM or JWK): a file path, or the text itself. In DEBUG a
@@ -263,9 +326,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 CREDENTIAL_SIGNING_KEY_FILE = env.str("CREDENTIAL_SIGNING_KEY_FILE", default="")
 CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
 
+# --- Import and export (lms.dataexchange) --------------------------------------------------
+# Files with more rows than this are checked and imported by a Celery task with a progress bar.
+DATAEXCHANGE_BACKGROUND_ROWS = 1000
+DATAEXCHANGE_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Uploaded files hold personal data: deleted this many days after their import ended.
+DATAEXCHANGE_KEEP_FILES_DAYS = 30
+
 # --- VAE: encryption at rest of lived-experience narratives and jury justifications ----------
 # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: put the new key first).
 VAE_ENCRYPTION_KEYS = env.list("VAE_ENCRYPTION_KEYS", default=[])
+
+# --- Reports: research export --------------------------------------------------------------------
+# Smallest group of people a combination of region, course and month may describe (k-anonymity).
+REPORTS_RESEARCH_K = env.int("REPORTS_RESEARCH_K", default=5)
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("espace/notifications/", include("lms.notifications.urls")),
+    path("", include("lms.privacy.urls")),  # /confidentialite/, /espace/mes-donnees/…
     path("espace/", include("lms.accounts.urls")),
     path("certification/", include("certification.urls")),
     path("formations/", include("courses.urls")),

@@ -4,7 +4,28 @@ from django.test import TestCase
 from django.utils import translation
 
 from lms.accounts.roles import Role
+from lms.accounts.two_factor import set_up_authenticator_app
 from tests.lms.factories import PASSWORD, UserFactory
+
+
+def give_totp(user) -> str:
+    """Give ``user`` an authenticator app (and recovery codes); returns its base32 secret, from
+    which ``totp_code(secret)`` computes the code the app would show now."""
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    secret = generate_totp_secret()
+    set_up_authenticator_app(user=user, secret=secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 class PersonasTestCase(TestCase):
@@ -25,16 +46,23 @@ class PersonasTestCase(TestCase):
             email="fatima@example.org", first_name="Fatima", role=Role.TRAINER
         )
         cls.coordinator = UserFactory(
-            email="sophie@example.org", first_name="Sophie", role=Role.COORDINATOR
+            email="sophie@example.org", first_name="Sophie", role=Role.COORDINATOR, two_factor=False
         )
-        cls.assessor = UserFactory(email="anne@example.org", first_name="Anne", role=Role.ASSESSOR)
+        cls.assessor = UserFactory(
+            email="anne@example.org", first_name="Anne", role=Role.ASSESSOR, two_factor=False
+        )
         cls.other_assessor = UserFactory(
-            email="pierre@example.org", first_name="Pierre", role=Role.ASSESSOR
+            email="pierre@example.org", first_name="Pierre", role=Role.ASSESSOR, two_factor=False
         )
         cls.partner = UserFactory(
             email="helene@example.org", first_name="Hélène", role=Role.PARTNER
         )
         cls.outsider = UserFactory(email="outsider@example.org", first_name="Olivier")
+        # Their roles require two-factor authentication (lms.accounts.middleware).
+        cls.totp_secrets = {
+            person.pk: give_totp(person)
+            for person in (cls.coordinator, cls.assessor, cls.other_assessor)
+        }
 
     def login(self, user) -> None:
         self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

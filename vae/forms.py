@@ -8,7 +8,14 @@ from courses.models import Course, Module
 from lms.accounts.models import User
 from lms.accounts.roles import Role
 
-from .models import AdmissibilityDecision, Candidacy, Experience, JuryDecision, JurySession
+from .models import (
+    AdmissibilityDecision,
+    Candidacy,
+    Evidence,
+    Experience,
+    JuryDecision,
+    JurySession,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -103,6 +110,15 @@ class EvidenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.odt"}),
     )
     description = forms.CharField(label=_("What does it show?"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        choices=Evidence.Kind.choices,
+        initial=Evidence.Kind.ATTESTATION,
+        required=False,  # an attestation unless said otherwise
+        help_text=_(
+            "An identity document is deleted as soon as the admissibility of your file is decided."
+        ),
+    )
 
 
 class LivedExperienceForm(forms.Form):

@@ -247,7 +247,15 @@ class BlockNarrative(models.Model):
 class Evidence(models.Model):
     """A piece of evidence, stored in the private storage under a random name."""
 
+    class Kind(models.TextChoices):
+        ATTESTATION = "attestation", _("Attestation, certificate or work document")
+        IDENTITY = "identity", _("Identity document (only to check admissibility)")
+        OTHER = "other", _("Other document")
+
     candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(
+        _("kind of document"), max_length=16, choices=Kind.choices, default=Kind.ATTESTATION
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     stored_name = models.CharField(max_length=255, unique=True)
     content_type = models.CharField(max_length=100)

@@ -13,5 +13,8 @@ def warn_and_lapse_candidacies_task() -> None:
 
 @shared_task(ignore_result=True)
 def apply_vae_retention_task() -> None:
-    """Daily: erase evidence and narratives of candidacies finished long ago."""
+    """Daily: erase evidence and narratives of candidacies finished long ago, and delete drafts
+    abandoned for a long time."""
     services.apply_retention()
+    services.delete_abandoned_drafts()
+    services.delete_identity_documents()

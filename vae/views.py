@@ -255,6 +255,8 @@ def self_assessment(request: HttpRequest, pk: int, block_pk: int) -> HttpRespons
         "self_assessment",
         form=form,
         block=block,
+        # Templates cannot read "block" inside {% block %} (Django's own variable there).
+        current_block=block,
         blocks=blocks,
         block_number=index + 1,
     )
@@ -275,6 +277,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
                 upload=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                kind=form.cleaned_data["kind"] or Evidence.Kind.ATTESTATION,
             )
         except ValidationError as error:
             form.add_error("file", error)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from lms.accounts.models import User
 
-from .. import codes, pdf
+from .. import codes, notifications, pdf
 from ..eligibility import active_framework, check_eligibility, check_renewal
 from ..models import (
     Certificate,
@@ -54,13 +54,16 @@ def printed_name_for(person: User) -> str:
 def _write_status_change(
     certificate: Certificate, *, from_status: str, by: User | None, reason: str
 ) -> None:
-    CertificateStatusChange.objects.create(
+    change = CertificateStatusChange.objects.create(
         certificate=certificate,
         from_status=from_status,
         to_status=certificate.status,
         changed_by=by,
         reason=reason,
     )
+    if from_status:
+        # In the same transaction as the change: the holder hears about it exactly once.
+        notifications.notify_status_change(change)
 
 
 def _enqueue_pdf(certificate_id: int) -> None:

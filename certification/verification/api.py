@@ -127,14 +127,12 @@ def verify_batch(request: HttpRequest) -> JsonResponse:
             status=400,
         )
     lookups = selectors.lookup_many(typed_codes)
-    for lookup in lookups:
-        if lookup.certificate is not None:
-            services.record_verification(
-                certificate=lookup.certificate,
-                channel=VerificationLog.Channel.BULK,
-                api_key=api_key,
-                partner_account=api_key.owner,
-            )
+    services.record_verifications(
+        certificates=[lookup.certificate for lookup in lookups if lookup.certificate is not None],
+        channel=VerificationLog.Channel.BULK,
+        api_key=api_key,
+        partner_account=api_key.owner,
+    )
     return _json({"results": [batch_result(lookup) for lookup in lookups]})
 
 

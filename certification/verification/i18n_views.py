@@ -186,13 +186,11 @@ def bulk_check(request: HttpRequest) -> HttpResponse:
             )
         else:
             lookups = selectors.lookup_many(typed_codes)
-            for lookup in lookups:
-                if lookup.certificate is not None:
-                    services.record_verification(
-                        certificate=lookup.certificate,
-                        channel=VerificationLog.Channel.BULK,
-                        partner_account=user,
-                    )
+            services.record_verifications(
+                certificates=[lookup.certificate for lookup in lookups if lookup.certificate],
+                channel=VerificationLog.Channel.BULK,
+                partner_account=user,
+            )
             response = HttpResponse(results_csv(lookups), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="verification-certificats.csv"'
             response["Cache-Control"] = "private, no-store"

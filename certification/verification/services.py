@@ -59,6 +59,28 @@ def record_verification(
 
 
 @transaction.atomic
+def record_verifications(
+    *,
+    certificates: list[Certificate],
+    channel: str,
+    api_key: ApiKey | None = None,
+    partner_account: User | None = None,
+) -> list[VerificationLog]:
+    """One log line per certificate of a batch, in a single insert (a batch holds up to 100)."""
+    account = (
+        partner_account
+        if partner_account is not None and partner_account.is_authenticated
+        else None
+    )
+    return VerificationLog.objects.bulk_create(
+        VerificationLog(
+            certificate=certificate, channel=channel, partner=api_key, partner_account=account
+        )
+        for certificate in certificates
+    )
+
+
+@transaction.atomic
 def create_api_key(
     *,
     partner_name: str,

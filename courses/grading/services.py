@@ -501,7 +501,9 @@ def _write_ledger(result: Result, *, by: User | None, key_prefix: str, on: date)
             recorded_by=trainer,
             source_reference=result.reference,
             effective_on=on,
-            justification=judgement.justification,
+            # The trainer's words about the person stay in the (erasable) judgement; the
+            # append-only ledger gets the assessment's title and points at the result.
+            justification=result.assessment.title,
             dedupe_key=f"{key_prefix}:competency:{judgement.criterion.competency_id}",
         )
         written += 1
@@ -664,7 +666,12 @@ def change_released_result(
             source_reference=result.reference,
         ):
             certification_services.supersede_entry(
-                entry=entry, recorded_by=by, justification=reason.strip(), withdraw=True
+                # Not the free-text reason (about a person): the append-only ledger points at
+                # the change, whose reason erasure can blank.
+                entry=entry,
+                recorded_by=by,
+                justification=f"{result.reference} change {change.pk}",
+                withdraw=True,
             )
     if after_ids - before_ids:
         # A key per change: a competency withdrawn then acquired again is a new entry.
@@ -679,7 +686,8 @@ def change_released_result(
         actor=by,
         action="result.changed",
         target=result,
-        summary=reason.strip()[:200],
+        # The reason is free text about a person: it stays in ResultChange (erasable), never
+        # in the append-only trail.
         data={"change": change.pk},
     )
     return result

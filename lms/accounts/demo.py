@@ -8,10 +8,16 @@ from django.db import transaction
 
 from . import services
 from .models import User
-from .roles import Role
+from .roles import TWO_FACTOR_ROLES, Role
+from .two_factor import recovery_codes, set_up_authenticator_app
 
 DEMO_PASSWORD = "parcours-demo"  # noqa: S105 - demo only, set only with DEBUG on
 DEMO_DOMAIN = "parcours.example"
+# Demo coordinators and assessors must use two-factor authentication like real ones. With DEBUG on
+# they share this printed authenticator secret (add it to any authenticator app) and fixed
+# recovery codes; without DEBUG they set up their own app at first sign-in.
+DEMO_TOTP_SECRET = "PARCOURSDEMOPARCOURSDEMOPARCOURS"  # noqa: S105 - demo only, DEBUG only
+DEMO_RECOVERY_SEED = "parcours-demo-recovery-codes"
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,10 @@ def seed_people() -> dict[str, User]:
             user=user, email=person.email, defaults={"verified": True, "primary": True}
         )
         services.assign_role(user=user, role=person.role)
+        if settings.DEBUG and person.role in TWO_FACTOR_ROLES:
+            set_up_authenticator_app(
+                user=user, secret=DEMO_TOTP_SECRET, recovery_seed=DEMO_RECOVERY_SEED
+            )
         users[person.key] = user
     return users
 
@@ -89,3 +99,19 @@ def seed(context) -> None:
         }
         for person in PEOPLE
     ]
+    if settings.DEBUG:
+        coordinator = people["coordination"]
+        context.report["two_factor"] = {
+            "secret": DEMO_TOTP_SECRET,
+            "recovery_codes": recovery_codes(coordinator),
+        }
+        context.sections.append(
+            (
+                "Two-factor authentication (coordinators and assessors):",
+                [
+                    f"Add this secret key to an authenticator app: {DEMO_TOTP_SECRET}",
+                    "Recovery codes (each works once per account): "
+                    + " ".join(recovery_codes(coordinator)),
+                ],
+            )
+        )

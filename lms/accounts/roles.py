@@ -26,3 +26,7 @@ BASE_ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ASSESSOR: [],
     Role.PARTNER: [],
 }
+
+# Roles that see other people's personal data: their accounts must use two-factor authentication
+# (lms.accounts.middleware). Superusers must too.
+TWO_FACTOR_ROLES: frozenset[str] = frozenset({Role.COORDINATOR, Role.ASSESSOR})

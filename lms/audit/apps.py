@@ -6,3 +6,10 @@ class AuditConfig(AppConfig):
     name = "lms.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from lms.privacy.registry import register
+
+        from .privacy import PROVIDER
+
+        register(PROVIDER)

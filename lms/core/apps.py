@@ -14,6 +14,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self) -> None:
+        from lms.privacy.registry import register as register_privacy
+
+        from . import receivers  # noqa: F401 - records failed tasks
+        from .privacy import PROVIDER
+
+        register_privacy(PROVIDER)
+
         # One clear line at start-up says which database, task mode and email backend are in use,
         # so a newcomer knows tasks run in-process and emails go to the console.
         if "pytest" not in sys.modules:

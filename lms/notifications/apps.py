@@ -8,4 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from lms.privacy.registry import register
+
+        from .privacy import PROVIDER
+
+        register(PROVIDER)
         from . import receivers  # noqa: F401 - connects the allauth signal receivers

@@ -150,6 +150,34 @@ class FinderTests(CataloguePagesTestCase):
         self.assertQueriesStay(small_index, self.index.url)
         self.assertQueriesStay(small_course, self.course_page.url)
 
+    def add_courses(self, count: int) -> None:
+        for index in range(count):
+            course = CourseFactory(title=f"Cours {index:02d}")
+            self.index.add_child(
+                instance=CoursePage(title=course.title, slug=f"cours-{index}", course=course)
+            )
+            SessionFactory(course=course, venue=self.namur, meetings=1)
+
+    def test_the_catalogue_runs_the_same_number_of_queries_for_1_or_25_courses(self):
+        small = self.count_queries(self.index.url)
+        self.add_courses(24)
+        self.assertQueriesStay(small, self.index.url)
+
+    def test_the_catalogue_shows_twenty_courses_a_page_and_three_sessions_each(self):
+        self.add_courses(24)
+        self.add_sessions(4)
+
+        first = self.client.get(self.index.url)
+        second = self.client.get(self.index.url + "?page=2")
+
+        self.assertEqual(len(first.context["course_pages"]), 20)
+        self.assertEqual(len(second.context["course_pages"]), 5)
+        self.assertContains(first, "?page=2")
+        sessions = {p.course_id: s for p, s in first.context["course_pages"]}[self.course.pk]
+        self.assertEqual(len(sessions), 3)
+        starts = [s.first_starts_at for s in sessions]
+        self.assertEqual(starts, sorted(starts))
+
 
 class SessionPageTests(CataloguePagesTestCase):
     def test_the_session_page_shows_dates_place_map_trainers_and_places(self):

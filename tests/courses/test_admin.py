@@ -171,3 +171,34 @@ class ExemptionAdminTests(EnglishPersonasTestCase):
         self.login(self.coordinator)
         response = self.client.get(f"/admin/courses_enrolments/inspect/{enrolment.pk}/")
         self.assertContains(response, "Malade")
+
+
+class ProtectedDeleteTests(EnglishPersonasTestCase):
+    """Deleting a session, module or venue that enrolments or sessions still use is refused
+    with a message, never a server error, and deletes nothing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.session = SessionFactory(code="NAM-2")
+        services.enrol_trainee(session=cls.session, trainee=cls.trainee)
+
+    def test_a_used_session_module_or_venue_is_not_deleted(self):
+        from courses.models import Module, Venue
+        from tests.courses.factories import ModuleFactory
+
+        module = ModuleFactory(course=self.session.course)
+        Session.objects.filter(pk=self.session.pk).update(module=module)
+        self.login(self.coordinator)
+        for viewset, pk in (
+            ("courses_sessions", self.session.pk),
+            ("courses_modules", module.pk),
+            ("courses_venues", self.session.venue_id),
+        ):
+            with self.subTest(viewset):
+                response = self.client.post(f"/admin/{viewset}/delete/{pk}/", follow=True)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "cannot be deleted")
+        self.assertTrue(Session.objects.filter(pk=self.session.pk).exists())
+        self.assertTrue(Module.objects.filter(pk=module.pk).exists())
+        self.assertTrue(Venue.objects.filter(pk=self.session.venue_id).exists())

@@ -6,7 +6,6 @@ touching the one the rest of CI uses.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,26 +21,9 @@ from lms.accounts.roles import Role
 from lms.celery import app
 from lms.notifications.models import OutboxEmail
 from lms.notifications.tasks import sweep_outbox_task
+from tests.brokers import BASE_DIR, RedisServer, database_url_for_tests, use_broker, wait_until
 from tests.courses.factories import SessionFactory
 from tests.lms.factories import UserFactory
-from tests.lms.test_worker import database_url_for_tests
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(message)
 
 
 @pytest.mark.broker
@@ -52,16 +34,15 @@ class BrokerOutageTests(TransactionTestCase):
 
     def setUp(self):
         assert settings.CELERY_BROKER_URL, "This test needs CELERY_BROKER_URL (CI's Redis leg)."
-        self.redis_binary = shutil.which("redis-server")
-        assert self.redis_binary, "redis-server must be installed (CI installs it)."
-        self.port = free_port()
-        self.broker_url = f"redis://127.0.0.1:{self.port}/0"
+        self.redis = RedisServer()
+        self.port = self.redis.port
+        self.broker_url = self.redis.url
         self.maildir = tempfile.mkdtemp(prefix="parcours-mail-")
-        self.redis = self.start_redis()
+        self.redis.start()
         self.worker_log = open(Path(self.maildir).parent / f"worker-{self.port}.log", "w")  # noqa: SIM115
         self.addCleanup(self.worker_log.close)
         self.previous_broker = app.conf.broker_url
-        self.use_broker(self.broker_url)
+        use_broker(self.broker_url)
         env = {
             **os.environ,
             "DATABASE_URL": database_url_for_tests(),
@@ -95,42 +76,9 @@ class BrokerOutageTests(TransactionTestCase):
             self.worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.worker.kill()
-        self.redis.terminate()
-        self.redis.wait(timeout=10)
-        self.use_broker(self.previous_broker)
+        self.redis.stop()
+        use_broker(self.previous_broker)
         shutil.rmtree(self.maildir, ignore_errors=True)
-
-    def start_redis(self) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [
-                self.redis_binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until(lambda: self.port_open(), 10, "redis-server did not start")
-        return process
-
-    def port_open(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-            return True
-        except OSError:
-            return False
-
-    def use_broker(self, url: str) -> None:
-        # Forget pooled connections to the previous broker.
-        app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
-        app._pool = None
-        app.amqp._producer_pool = None
 
     def sent_messages(self) -> list[str]:
         return [p.read_text(encoding="utf-8") for p in Path(self.maildir).glob("*.log")]
@@ -140,8 +88,7 @@ class BrokerOutageTests(TransactionTestCase):
         session = SessionFactory(capacity=5)
         self.client.force_login(trainee, backend="django.contrib.auth.backends.ModelBackend")
 
-        self.redis.terminate()
-        self.redis.wait(timeout=10)
+        self.redis.stop()
         response = self.client.post(f"/formations/sessions/{session.pk}/inscription/")
 
         # The person sees success and the enrolment is saved, with its email recorded.
@@ -152,8 +99,8 @@ class BrokerOutageTests(TransactionTestCase):
         email = OutboxEmail.objects.get(recipient=trainee, event="enrolment.confirmed")
         self.assertEqual(email.status, OutboxEmail.Status.PENDING)
 
-        self.redis = self.start_redis()
-        self.use_broker(self.broker_url)
+        self.redis.start()
+        use_broker(self.broker_url)
         # What beat sends every minute; the worker reconnects and sweeps the outbox.
         wait_until(
             lambda: self.send_sweep() and self.email_sent(email.pk),

@@ -29,3 +29,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             services.assign_role(user=self, role=extracted)
+
+    @factory.post_generation
+    def two_factor(self, create, extracted, **kwargs):
+        """Coordinators and assessors must use two-factor authentication: they get an
+        authenticator app unless ``two_factor=False`` (to test the requirement itself)."""
+        if not create or extracted is False:
+            return
+        from lms.accounts.roles import Role
+        from tests.base import give_totp
+
+        required = {Role.COORDINATOR, Role.ASSESSOR}
+        if extracted or self.groups.filter(name__in=required).exists():
+            give_totp(self)

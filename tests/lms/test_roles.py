@@ -59,4 +59,4 @@ class AdminAccessTests(PersonasTestCase):
                 self.login(person)
                 response = self.client.get("/admin/")
                 self.assertEqual(response.status_code, 302)
-                self.assertIn("/admin/login/", response["Location"])
+                self.assertIn("/accounts/login/", response["Location"])

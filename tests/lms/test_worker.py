@@ -9,21 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import TransactionTestCase
 
 from lms.core.models import WorkerHeartbeat
 from lms.core.tasks import record_heartbeat_task
+from tests.brokers import database_url_for_tests
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def database_url_for_tests() -> str:
-    db = connection.settings_dict
-    assert db["ENGINE"].endswith("postgresql"), "The worker test needs DATABASE_URL on PostgreSQL."
-    user = db["USER"] or "postgres"
-    auth = f"{user}:{db['PASSWORD']}" if db["PASSWORD"] else user
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.mark.broker

@@ -189,6 +189,7 @@ def _assessor(email):
     from lms.accounts.roles import Role
     from tests.lms.factories import UserFactory
 
+    # Assessors get an authenticator app from the factory (two-factor is required for them).
     return UserFactory(email=email, first_name="Luc", role=Role.ASSESSOR)
 
 

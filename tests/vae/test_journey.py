@@ -262,3 +262,26 @@ class AppealJuryTests(PersonasTestCase):
                 action="vae.file_viewed", actor=self.coordinator, target_id=str(candidacy.pk)
             ).exists()
         )
+
+
+class CandidateLanguageTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification, cls.modules = make_vae_certification()
+
+    def test_a_step_email_is_written_in_the_candidates_language_not_the_staffs(self):
+        from django.utils import translation
+
+        from lms.notifications.models import OutboxEmail
+        from vae.services.candidacies import STATUS_MESSAGES
+
+        self.trainee.preferred_language = "nl"
+        self.trainee.save(update_fields=["preferred_language"])
+        with translation.override("fr"):  # the person acting reads French
+            make_candidacy(self.trainee, self.certification, status="submitted")
+        email = OutboxEmail.objects.get(recipient=self.trainee, event="vae.submitted")
+        with translation.override("nl"):
+            expected = str(STATUS_MESSAGES[Candidacy.Status.SUBMITTED])
+        self.assertIn(expected, email.text_body)
+        self.assertIn('lang="nl"', email.html_body)

@@ -3,7 +3,9 @@
 import json
 
 import jsonschema
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from certification.verification import selectors, services
 from certification.verification.models import ApiKey, VerificationLog, VerificationSettings
@@ -178,6 +180,16 @@ class BatchEndpointTests(PersonasTestCase):
 
         entry = VerificationLog.objects.get()
         self.assertEqual((entry.channel, entry.partner), ("bulk", self.api_key))
+
+    def test_a_batch_costs_the_same_queries_for_two_codes_as_for_a_hundred(self):
+        self.post({"codes": [self.valid.code]})  # sessions, content types: cached from here on
+        with CaptureQueriesContext(connection) as two:
+            self.post({"codes": [self.valid.code, self.revoked.code]})
+        with CaptureQueriesContext(connection) as hundred:
+            self.post({"codes": [self.valid.code, self.revoked.code] * 50})
+
+        self.assertEqual(len(two), len(hundred))
+        self.assertEqual(VerificationLog.objects.filter(channel="bulk").count(), 1 + 2 + 100)
 
     def test_one_hundred_codes_are_accepted_but_not_one_more(self):
         self.assertEqual(self.post({"codes": [self.valid.code] * 100}).status_code, 200)

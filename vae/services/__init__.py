@@ -30,7 +30,9 @@ from .candidacies import (
 from .evidence import (
     EvidenceRefused,
     apply_retention,
+    delete_abandoned_drafts,
     delete_evidence,
+    delete_identity_documents,
     max_evidence_bytes,
     record_evidence_download,
     upload_evidence,
@@ -59,6 +61,8 @@ __all__ = [
     "current_decision",
     "decide_admissibility",
     "declare_conflict_of_interest",
+    "delete_abandoned_drafts",
+    "delete_identity_documents",
     "delete_evidence",
     "give_lived_experience_consent",
     "max_evidence_bytes",

@@ -143,7 +143,8 @@ def transition(
             recipient=candidacy.candidate,
             event=f"vae.{to_status}",
             template="vae/emails/status_changed",
-            context={"candidacy": candidacy, "message": str(message), "reason": reason},
+            # The lazy message is translated into the candidate's language when rendered.
+            context={"candidacy": candidacy, "message": message, "reason": reason},
             dedupe_key=f"vae:status-change:{change.pk}",
             category=Category.ESSENTIAL,
             url=candidacy_url(candidacy),

@@ -19,7 +19,7 @@ from lms.audit.services import record_event
 
 from .. import transitions
 from ..evidence_types import EXTENSIONS, detect_type
-from ..models import Candidacy, Evidence, LivedExperienceNarrative
+from ..models import AdmissibilityDecision, Candidacy, Evidence, LivedExperienceNarrative
 from .candidacies import VaeError, _editable
 
 
@@ -65,7 +65,12 @@ def _read_checked(upload: UploadedFile) -> tuple[bytes, str]:
 
 @transaction.atomic
 def upload_evidence(
-    *, candidacy: Candidacy, by: User, upload: UploadedFile, description: str = ""
+    *,
+    candidacy: Candidacy,
+    by: User,
+    upload: UploadedFile,
+    description: str = "",
+    kind: str = Evidence.Kind.ATTESTATION,
 ) -> Evidence:
     """Check an upload on its content and store it privately; a refused file leaves nothing."""
     candidacy = _editable(candidacy, by=by)
@@ -82,6 +87,7 @@ def upload_evidence(
                 size=len(data),
                 sha256=hashlib.sha256(data).hexdigest(),
                 description=description[:200],
+                kind=kind if kind in Evidence.Kind.values else Evidence.Kind.OTHER,
                 uploaded_by=by,
             )
     except Exception:
@@ -139,5 +145,59 @@ def apply_retention(*, now=None) -> int:  # type: ignore[no-untyped-def]
         narratives.delete()
         transaction.on_commit(partial(_delete_files, names))
         record_event(actor=None, action="vae.retention_applied", target=candidacy)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def delete_identity_documents() -> int:
+    """Delete identity documents of candidacies whose admissibility is decided (admissible or
+    not): they only served that check. Returns how many files; idempotent."""
+    decided = AdmissibilityDecision.objects.filter(
+        outcome__in=[
+            AdmissibilityDecision.Outcome.ADMISSIBLE,
+            AdmissibilityDecision.Outcome.NOT_ADMISSIBLE,
+        ]
+    ).values("candidacy")
+    documents = Evidence.objects.filter(kind=Evidence.Kind.IDENTITY, candidacy__in=decided)
+    names = list(documents.values_list("stored_name", flat=True))
+    for candidacy_id in set(documents.values_list("candidacy_id", flat=True)):
+        record_event(
+            actor=None,
+            action="vae.identity_documents_deleted",
+            target=Candidacy(pk=candidacy_id),
+            data={"candidacy": candidacy_id},
+        )
+    documents.delete()
+    transaction.on_commit(partial(_delete_files, names))
+    return len(names)
+
+
+def draft_retention_days() -> int:
+    return int(getattr(settings, "VAE_DRAFT_RETENTION_DAYS", 365))
+
+
+@transaction.atomic
+def delete_abandoned_drafts(*, now=None) -> int:  # type: ignore[no-untyped-def]
+    """Delete candidacies never sent (drafts, or drafts that lapsed) with no activity for
+    VAE_DRAFT_RETENTION_DAYS: nobody decided anything on them, so nothing needs keeping.
+    Returns how many were deleted; idempotent."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=draft_retention_days())
+    abandoned = Candidacy.objects.filter(last_activity_at__lte=cutoff, submitted_at__isnull=True)
+    abandoned = abandoned.filter(status=Candidacy.Status.DRAFT) | abandoned.filter(
+        status=Candidacy.Status.LAPSED, previous_status=Candidacy.Status.DRAFT
+    )
+    count = 0
+    for candidacy in abandoned.select_for_update():
+        names = list(candidacy.evidence.values_list("stored_name", flat=True))
+        candidacy_id = candidacy.pk
+        candidacy.delete()
+        transaction.on_commit(partial(_delete_files, names))
+        record_event(
+            actor=None,
+            action="vae.draft_deleted",
+            data={"candidacy": candidacy_id, "reason": "retention"},
+        )
         count += 1
     return count

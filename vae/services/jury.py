@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification import services as certification_services
 from certification.models import CompetencyBlock, LedgerEntry
@@ -142,7 +143,7 @@ def schedule_jury(*, candidacy: Candidacy, session: JurySession, by: User) -> Ca
             template="vae/emails/status_changed",
             context={
                 "candidacy": candidacy,
-                "message": _("The jury that will examine your appeal is scheduled."),
+                "message": gettext_lazy("The jury that will examine your appeal is scheduled."),
                 "reason": str(session),
             },
             dedupe_key=f"vae:appeal-jury:{candidacy.pk}:{session.pk}",

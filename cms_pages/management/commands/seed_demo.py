@@ -18,18 +18,22 @@ from cms_pages import demo as pages_demo
 from courses import demo as courses_demo
 from courses.grading import demo as grading_demo
 from lms.accounts import demo as accounts_demo
+from lms.dataexchange import demo as dataexchange_demo
 from lms.demo import DemoContext
 from lms.notifications.services import quiet_emails
+from lms.privacy import demo as privacy_demo
 from vae import demo as vae_demo
 
 # Lowest app first: each step may use what the previous ones created.
 STEPS = [
     accounts_demo.seed,
+    dataexchange_demo.seed,
     certification_demo.seed,
     verification_demo.seed,
     courses_demo.seed,
     grading_demo.seed,
     vae_demo.seed,
+    privacy_demo.seed,
     pages_demo.seed,
     pages_demo.seed_catalogue,
 ]
