@@ -2,8 +2,9 @@
 
 import django_filters
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,24 +21,46 @@ from .selectors import with_places
 
 
 class ProtectedDeleteView(DeleteView):
-    """Wagtail's delete, with a clear refusal (not a server error) when enrolments, results or
-    sessions still point at the record."""
+    """Wagtail's delete, with a clear refusal (not a server error, nor Wagtail's "no permission"
+    bounce) when enrolments, results or sessions still point at the record.
+
+    The database decides, through Django's deletion collector: Wagtail's reference index may lag
+    behind data written by imports or bulk operations."""
 
     def form_valid(self, form):
+        kinds = self._dependent_kinds()
+        if kinds:
+            return self._refuse(kinds)
+        self.usage = None  # the collector found no protected reference: Wagtail may delete
         try:
             with transaction.atomic():
                 return super().form_valid(form)
-        except ProtectedError as error:
-            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
-            messages.error(
-                self.request,
-                _(
-                    "“%(object)s” cannot be deleted: other records still depend on it "
-                    "(%(kinds)s). Leave it as it is, or remove those records first."
-                )
-                % {"object": self.object, "kinds": ", ".join(kinds)},
+        except ProtectedError as error:  # a reference written between the check and the delete
+            return self._refuse(self._kinds(error.protected_objects))
+
+    def _dependent_kinds(self) -> list[str]:
+        collector = Collector(using=router.db_for_write(type(self.object)))
+        try:
+            collector.collect([self.object])
+        except (ProtectedError, RestrictedError) as error:
+            objects = getattr(error, "protected_objects", None) or error.restricted_objects
+            return self._kinds(objects)
+        return []
+
+    @staticmethod
+    def _kinds(objects) -> list[str]:  # type: ignore[no-untyped-def]
+        return sorted({str(obj._meta.verbose_name_plural) for obj in objects})
+
+    def _refuse(self, kinds: list[str]):  # type: ignore[no-untyped-def]
+        messages.error(
+            self.request,
+            _(
+                "“%(object)s” cannot be deleted: other records still depend on it "
+                "(%(kinds)s). Leave it as it is, or remove those records first."
             )
-            return redirect(self.get_success_url())
+            % {"object": self.object, "kinds": ", ".join(kinds)},
+        )
+        return redirect(self.get_success_url())
 
 
 class CourseViewSet(ModelViewSet):

@@ -1,4 +1,30 @@
 import pytest
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing(django_test_environment):
+    """A fast hasher for the suite, as Django's testing docs advise: production's PBKDF2 costs
+    about 0.25 s per password, and every test class signs up nine personas."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_cache_per_test_worker(django_test_environment, worker_id):
+    """Parallel test workers (pytest-xdist) each get their own Redis database for the cache,
+    since tests empty the cache (rate limits) and Redis empties a whole database: worker gwN
+    uses the configured database minus N."""
+    from django.conf import settings
+
+    cache = settings.CACHES["default"]
+    if worker_id == "master" or "redis" not in cache["BACKEND"].lower():
+        yield
+        return
+    base, _, number = str(cache["LOCATION"]).rpartition("/")
+    database = (int(number or 0) - int(worker_id.removeprefix("gw"))) % 16
+    with override_settings(CACHES={"default": {**cache, "LOCATION": f"{base}/{database}"}}):
+        yield
 
 
 @pytest.fixture(autouse=True)

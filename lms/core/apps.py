@@ -16,7 +16,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from lms.privacy.registry import register as register_privacy
 
-        from . import receivers  # noqa: F401 - records failed tasks
+        from . import (
+            lookups,  # noqa: F401 - out-of-range integers match nothing
+            receivers,  # noqa: F401 - records failed tasks
+        )
         from .privacy import PROVIDER
 
         register_privacy(PROVIDER)

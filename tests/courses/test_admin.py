@@ -202,3 +202,14 @@ class ProtectedDeleteTests(EnglishPersonasTestCase):
         self.assertTrue(Session.objects.filter(pk=self.session.pk).exists())
         self.assertTrue(Module.objects.filter(pk=module.pk).exists())
         self.assertTrue(Venue.objects.filter(pk=self.session.venue_id).exists())
+
+    def test_an_unused_venue_is_deleted(self):
+        from courses.models import Venue
+        from tests.courses.factories import VenueFactory
+
+        venue = VenueFactory()
+        self.login(self.coordinator)
+        response = self.client.post(f"/admin/courses_venues/delete/{venue.pk}/", follow=True)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "cannot be deleted")
+        self.assertFalse(Venue.objects.filter(pk=venue.pk).exists())
