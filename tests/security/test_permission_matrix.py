@@ -14,6 +14,7 @@ line for each new URL (and a line per method it accepts).
 
 import os
 
+import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
@@ -373,6 +374,9 @@ def _route_params(key_to_route: dict[str, str], key: str) -> list[str]:
     return re.findall(r"<(?:\w+:)?(\w+)>", key_to_route.get(key, ""))
 
 
+# The parts run one after another on one test worker (``--dist loadgroup``), sharing the world
+# built once for the class, as in a run without workers.
+@pytest.mark.xdist_group("permission-matrix")
 class PermissionMatrixTests(IsolatedFilesMixin, PersonasTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -478,7 +482,7 @@ class PermissionMatrixTests(IsolatedFilesMixin, PersonasTestCase):
                 print(line, flush=True)  # noqa: T201
 
 
-# The rows are checked in PARTS tests, so that parallel test workers (pytest-xdist) share them.
+# The rows are checked in PARTS tests, so that a failure names a smaller set of rows.
 PARTS = 4
 
 
