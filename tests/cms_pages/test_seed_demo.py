@@ -3,8 +3,9 @@ from io import StringIO
 from pathlib import Path
 
 from django.apps import apps
+from django.core import mail
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from lms.accounts.models import User
 
@@ -69,3 +70,16 @@ class SeedDemoTests(TestCase):
         seed()
 
         self.assertFalse(any(user.has_usable_password() for user in User.objects.all()))
+
+
+class SeedDemoEmailTests(TransactionTestCase):
+    """Committed for real, so that the work done on commit (certificate PDFs and their emails)
+    runs as it does for an operator."""
+
+    serialized_rollback = True
+
+    def test_nobody_is_emailed_while_the_demo_loads(self):
+        seed()
+
+        self.assertTrue(User.objects.filter(certificates__isnull=False).exists())
+        self.assertEqual([message.to for message in mail.outbox], [])
