@@ -26,17 +26,21 @@ Definitions (also in the README, "Reports and research export"):
   time only), enrolments still waiting now, and the places of published sessions that have not
   started yet.
 
-Every figure is grouped in the database (values + Count/Sum) in a fixed number of queries;
-only "trained" compares each enrolment's attendance sums with its threshold in Python.
+The page reads its figures in a fixed number of queries, each once per page (see
+``lms.reports.registry.shared``): one query of the enrolments it counts (the distinct people per
+period, region and course, "trained", the funnel and the waiting lists are counted from those
+rows in Python), and one grouped query per table for meetings, attendance records, certificates
+and places, grouped by (period, region, course) and added up per table.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Count,
     DurationField,
     Exists,
@@ -54,10 +58,14 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models import Certificate
 from courses.grading.models import AttendanceRecord, Result
-from courses.grading.selectors import attendance_by_session
+from courses.grading.selectors import (
+    attendance_annotations,
+    attendance_by_session,
+    attendance_summary_from,
+)
 from courses.models import Course, Enrolment, EnrolmentStatusChange, Meeting, Region, Session
 from lms.reports.filters import ONLINE, narrow, period_label, period_of
-from lms.reports.registry import ReportFilters, Section, Table
+from lms.reports.registry import ReportFilters, Section, Table, shared
 
 HELD_PLACE = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.NO_SHOW)
 RELEASED = (Result.Status.RELEASED, Result.Status.ASKED_TO_REPEAT)
@@ -88,8 +96,8 @@ def _region_label(code: str | None) -> str:
     return str(dict(Region.choices).get(code, code))
 
 
-def _course_labels(ids: Iterable[int]) -> dict[int, str]:
-    return dict(Course.objects.filter(pk__in=set(ids)).values_list("pk", "title"))
+def _course_labels() -> dict[int, str]:
+    return dict(course_choices())
 
 
 def _period_key(value: Any, granularity: str) -> str:
@@ -113,43 +121,108 @@ def enrolled(filters: ReportFilters) -> QuerySet[Enrolment]:
     )
 
 
-def trained_rows(filters: ReportFilters) -> list[dict[str, Any]]:
-    """Completed enrolments whose session ended in the period and whose attendance is not below
-    the threshold: one dict per enrolment (trainee, session, region, course, ended)."""
-    completed = narrow(
-        Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).annotate(
-            ended=Subquery(
-                Meeting.objects.filter(session=OuterRef("session"))
-                .order_by("-ends_at")
-                .values("ends_at")[:1]
-            )
-        ),
+def _ended() -> Subquery:
+    """The end of the session's last meeting."""
+    return Subquery(
+        Meeting.objects.filter(session=OuterRef("session"))
+        .order_by("-ends_at")
+        .values("ends_at")[:1]
+    )
+
+
+def completed(filters: ReportFilters) -> QuerySet[Enrolment]:
+    """Completed enrolments whose session ended in the period (trained, if attendance allows)."""
+    return narrow(
+        Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).annotate(ended=_ended()),
         filters,
         date="ended__date",
         **ENROLMENT_FIELDS,
     )
-    rows = list(
-        completed.values(
-            "trainee_id",
-            "session_id",
-            "ended",
-            region=F("session__venue__region"),
-            course=F("session__course_id"),
-        )
+
+
+def joined_waiting_list(filters: ReportFilters) -> QuerySet[EnrolmentStatusChange]:
+    """Enrolments put on a waiting list in the period (first time only)."""
+    return narrow(
+        EnrolmentStatusChange.objects.filter(to_status=Enrolment.Status.WAITING_LIST).exclude(
+            from_status=Enrolment.Status.WAITING_LIST
+        ),
+        filters,
+        date="changed_at__date",
+        region="enrolment__session__venue__region",
+        course="enrolment__session__course_id",
     )
-    sessions = list(
-        Session.objects.filter(pk__in={row["session_id"] for row in rows}).select_related(
-            "course__certification__rules"
-        )
+
+
+def still_waiting(filters: ReportFilters) -> QuerySet[Enrolment]:
+    """Enrolments on a waiting list today (the period does not apply)."""
+    return narrow(
+        Enrolment.objects.filter(status=Enrolment.Status.WAITING_LIST),
+        ReportFilters(region=filters.region, course=filters.course),
+        **ENROLMENT_FIELDS,
     )
-    summaries = attendance_by_session(sessions) if sessions else {}
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def enrolment_rows(filters: ReportFilters) -> list[dict[str, Any]]:
+    """Every enrolment some table of the page counts, in one query (once per page): enrolled
+    (``is_enrolled``, with the funnel steps), completed in the period (``is_completed``, with
+    the attendance sums that tell whether the person is trained), on a waiting list today
+    (``is_waiting``) or put on one in the period (``is_joined``)."""
+
+    def compute() -> list[dict[str, Any]]:
+        sets = {
+            "is_enrolled": Q(pk__in=enrolled(filters).values("pk")),
+            "is_completed": Q(pk__in=completed(filters).values("pk")),
+            "is_waiting": Q(pk__in=still_waiting(filters).values("pk")),
+            "is_joined": Q(pk__in=joined_waiting_list(filters).values("enrolment_id")),
+        }
+        anywhere = (
+            sets["is_enrolled"] | sets["is_completed"] | sets["is_waiting"] | sets["is_joined"]
+        )
+        attended, assessed, holds = _funnel_steps()
+        return list(
+            Enrolment.objects.filter(anywhere)
+            .annotate(
+                **{name: _flag(condition) for name, condition in sets.items()},
+                period=period_of("requested_at", filters.granularity),
+                ended=_ended(),
+                did_attend=Exists(attended),
+                was_assessed=Exists(assessed),
+                is_certified=Exists(holds),
+                **attendance_annotations(),
+            )
+            .values(
+                "pk",
+                "trainee_id",
+                "session_id",
+                "status",
+                "period",
+                "ended",
+                "did_attend",
+                "was_assessed",
+                "is_certified",
+                *sets,
+                *attendance_annotations(),
+                region=F("session__venue__region"),
+                course=F("session__course_id"),
+            )
+            .order_by()
+        )
+
+    return shared(("enrolment_rows", filters), compute)
+
+
+def trained_rows(filters: ReportFilters) -> list[dict[str, Any]]:
+    """Completed enrolments whose session ended in the period and whose attendance is not below
+    the threshold: one dict per enrolment (trainee_id, region, course, ended...)."""
     return [
         row
-        for row in rows
-        if not (
-            (summary := summaries.get((row["session_id"], row["trainee_id"]))) is not None
-            and summary.below_threshold
-        )
+        for row in enrolment_rows(filters)
+        if row["is_completed"]
+        and not ((summary := attendance_summary_from(row)) is not None and summary.below_threshold)
     ]
 
 
@@ -187,17 +260,56 @@ def attendance_records(filters: ReportFilters) -> QuerySet[AttendanceRecord]:
     return narrow(records, filters, date="meeting__starts_at__date", **RECORD_FIELDS)
 
 
-def _attendance_sums(records: QuerySet[AttendanceRecord], *group: str) -> list[dict[str, Any]]:
-    attended = Q(status__in=AttendanceRecord.ATTENDED)
-    return list(
-        records.values(*group)
-        .annotate(
-            scheduled=Sum(_RECORD_LENGTH),
-            attended_length=Sum(_RECORD_LENGTH, filter=attended),
-            missed=Sum(F("minutes_late") + F("minutes_left_early"), filter=attended),
+def _grouped(filters: ReportFilters) -> dict[str, list[dict[str, Any]]]:
+    """Meetings held and attendance records, each summed in one query per (period, region,
+    course), once per page; the tables add these lines up per period, region or course."""
+
+    def compute() -> dict[str, list[dict[str, Any]]]:
+        granularity = filters.granularity
+        meetings = list(
+            held_meetings(filters)
+            .values(
+                period=period_of("starts_at", granularity),
+                region=F(MEETING_FIELDS["region"]),
+                course=F(MEETING_FIELDS["course"]),
+            )
+            .annotate(n=Count("pk"), total=Sum(_LENGTH))
+            .order_by()
         )
-        .order_by(*group)
-    )
+        attended = Q(status__in=AttendanceRecord.ATTENDED)
+        records = list(
+            attendance_records(filters)
+            .values(
+                period=period_of("meeting__starts_at", granularity),
+                region=F(RECORD_FIELDS["region"]),
+                course=F(RECORD_FIELDS["course"]),
+            )
+            .annotate(
+                scheduled=Sum(_RECORD_LENGTH),
+                attended_length=Sum(_RECORD_LENGTH, filter=attended),
+                missed=Sum(F("minutes_late") + F("minutes_left_early"), filter=attended),
+            )
+            .order_by()
+        )
+        for row in (*meetings, *records):
+            row["period"] = _period_key(row["period"], granularity)
+        return {"meetings": meetings, "records": records}
+
+    return shared(("grouped", filters), compute)
+
+
+def _add_up(rows: list[dict[str, Any]], by: str, fields: tuple[str, ...]) -> dict[Any, dict]:
+    """``rows`` added up per value of ``by`` (None, as from a SUM over no row, counts 0)."""
+    totals: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        line = totals.setdefault(row[by], dict.fromkeys(fields))
+        for field in fields:
+            if row[field] is not None:
+                line[field] = row[field] if line[field] is None else line[field] + row[field]
+    return totals
+
+
+_ATTENDANCE_FIELDS = ("scheduled", "attended_length", "missed")
 
 
 def _attended_hours(row: dict[str, Any]) -> Decimal:
@@ -215,21 +327,29 @@ def _rate(attended: Decimal, scheduled: Decimal) -> Decimal | None:
 # --- Tables ------------------------------------------------------------------------------------
 
 
+def _distinct_people(rows: Iterable[dict[str, Any]], key: Callable[[dict], Any]) -> dict:
+    people: dict[Any, set[int]] = defaultdict(set)
+    for row in rows:
+        people[key(row)].add(row["trainee_id"])
+    return people
+
+
+def _enrolled(filters: ReportFilters) -> list[dict[str, Any]]:
+    return [row for row in enrolment_rows(filters) if row["is_enrolled"]]
+
+
 def _per_period(filters: ReportFilters) -> Table:
     granularity = filters.granularity
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in (
-        enrolled(filters)
-        .values(period=period_of("requested_at", granularity))
-        .annotate(n=Count("trainee_id", distinct=True))
-        .order_by()
-    ):
-        counts[_period_key(row["period"], granularity)]["enrolled"] = row["n"]
-    trained_people: dict[str, set[int]] = defaultdict(set)
+    enrolled_rows = _enrolled(filters)
+    per_period = _distinct_people(
+        enrolled_rows, lambda row: _period_key(row["period"], granularity)
+    )
+    for key, ids in per_period.items():
+        counts[key]["enrolled"] = len(ids)
     trained = trained_rows(filters)
-    for done in trained:
-        trained_people[_period_key(done["ended"], granularity)].add(done["trainee_id"])
-    for key, ids in trained_people.items():
+    per_end = _distinct_people(trained, lambda row: _period_key(row["ended"], granularity))
+    for key, ids in per_end.items():
         counts[key]["trained"] = len(ids)
     for row in (
         certified(filters)
@@ -246,7 +366,7 @@ def _per_period(filters: ReportFilters) -> Table:
     if rows:
         total = [
             _("Whole period"),
-            enrolled(filters).order_by().values("trainee_id").distinct().count(),
+            len({row["trainee_id"] for row in enrolled_rows}),
             len({done["trainee_id"] for done in trained}),
             sum(row[3] for row in rows),
         ]
@@ -268,28 +388,18 @@ def _per_period(filters: ReportFilters) -> Table:
 
 
 def _per_dimension(filters: ReportFilters, *, dimension: str) -> Table:
-    field = ENROLMENT_FIELDS[dimension]
     enrolled_counts = {
-        row["key"]: row["n"]
-        for row in enrolled(filters)
-        .values(key=F(field))
-        .annotate(n=Count("trainee_id", distinct=True))
-        .order_by()
+        key: len(ids)
+        for key, ids in _distinct_people(_enrolled(filters), lambda row: row[dimension]).items()
     }
-    trained_people: dict[Any, set[int]] = defaultdict(set)
-    for row in trained_rows(filters):
-        trained_people[row[dimension]].add(row["trainee_id"])
-    meeting_field = MEETING_FIELDS[dimension]
+    trained_people = _distinct_people(trained_rows(filters), lambda row: row[dimension])
     hours = {
-        row["key"]: _hours(row["total"])
-        for row in held_meetings(filters)
-        .values(key=F(meeting_field))
-        .annotate(total=Sum(_LENGTH))
-        .order_by()
+        key: _hours(line["total"])
+        for key, line in _add_up(_grouped(filters)["meetings"], dimension, ("total",)).items()
     }
     keys = set(enrolled_counts) | set(trained_people) | set(hours)
     if dimension == "course":
-        labels = _course_labels(k for k in keys if k is not None)
+        labels = _course_labels()
     else:
         labels = {key: _region_label(key) for key in keys}
     rows = sorted(
@@ -324,24 +434,15 @@ def _per_dimension(filters: ReportFilters, *, dimension: str) -> Table:
 
 
 def _hours_per_period(filters: ReportFilters) -> Table:
-    granularity = filters.granularity
     delivered: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"meetings": 0, "hours": Decimal("0.00"), "attended": Decimal("0.00")}
     )
-    for row in (
-        held_meetings(filters)
-        .values(period=period_of("starts_at", granularity))
-        .annotate(n=Count("pk"), total=Sum(_LENGTH))
-        .order_by()
-    ):
-        line = delivered[_period_key(row["period"], granularity)]
-        line["meetings"] += row["n"]
-        line["hours"] += _hours(row["total"])
-    records = attendance_records(filters).annotate(
-        period=period_of("meeting__starts_at", granularity)
-    )
-    for sums in _attendance_sums(records, "period"):
-        delivered[_period_key(sums["period"], granularity)]["attended"] += _attended_hours(sums)
+    grouped = _grouped(filters)
+    for key, line in _add_up(grouped["meetings"], "period", ("n", "total")).items():
+        delivered[key]["meetings"] += line["n"]
+        delivered[key]["hours"] += _hours(line["total"])
+    for key, sums in _add_up(grouped["records"], "period", _ATTENDANCE_FIELDS).items():
+        delivered[key]["attended"] += _attended_hours(sums)
     rows = [
         [key, line["meetings"], line["hours"], line["attended"]]
         for key, line in sorted(delivered.items())
@@ -374,11 +475,12 @@ def _hours_per_period(filters: ReportFilters) -> Table:
 
 
 def _attendance_table(filters: ReportFilters, *, dimension: str) -> Table:
-    field = RECORD_FIELDS[dimension]
-    sums = _attendance_sums(attendance_records(filters).annotate(key=F(field)), "key")
-    keys = [row["key"] for row in sums]
+    by_key = _add_up(_grouped(filters)["records"], dimension, _ATTENDANCE_FIELDS)
+    # In the order of the keys, as the database sorted them before (then by label, below).
+    keys = sorted(by_key, key=lambda key: (key is not None, key))
+    sums = [{"key": key, **by_key[key]} for key in keys]
     if dimension == "course":
-        labels = _course_labels(k for k in keys if k is not None)
+        labels = _course_labels()
     else:
         labels = {key: _region_label(key) for key in keys}
     rows = []
@@ -416,9 +518,9 @@ def _attendance_table(filters: ReportFilters, *, dimension: str) -> Table:
     )
 
 
-def funnel_counts(filters: ReportFilters) -> dict[str, int]:
-    """The four steps of the completion funnel, each counting enrolments that passed the
-    earlier steps too (one query)."""
+def _funnel_steps() -> tuple[QuerySet, QuerySet, QuerySet]:
+    """For an enrolment (OuterRef): its attendance, its released results, the certificates of
+    its course's certification held by the trainee."""
     attended = AttendanceRecord.objects.filter(
         meeting__session=OuterRef("session"),
         trainee=OuterRef("trainee"),
@@ -431,21 +533,24 @@ def funnel_counts(filters: ReportFilters) -> dict[str, int]:
         holder=OuterRef("trainee"),
         certification=OuterRef("session__course__certification"),
     ).exclude(status=Certificate.Status.REVOKED)
-    step_attended = Q(did_attend=True)
-    step_assessed = step_attended & Q(was_assessed=True)
-    step_certified = step_assessed & Q(is_certified=True)
-    return (
-        enrolled(filters)
-        .annotate(
-            did_attend=Exists(attended), was_assessed=Exists(assessed), is_certified=Exists(holds)
-        )
-        .aggregate(
-            enrolled=Count("pk"),
-            attended=Count("pk", filter=step_attended),
-            assessed=Count("pk", filter=step_assessed),
-            certified=Count("pk", filter=step_certified),
-        )
-    )
+    return attended, assessed, holds
+
+
+def funnel_counts(filters: ReportFilters) -> dict[str, int]:
+    """The four steps of the completion funnel, each counting enrolments that passed the
+    earlier steps too."""
+    counts = {"enrolled": 0, "attended": 0, "assessed": 0, "certified": 0}
+    for row in _enrolled(filters):
+        counts["enrolled"] += 1
+        if not row["did_attend"]:
+            continue
+        counts["attended"] += 1
+        if not row["was_assessed"]:
+            continue
+        counts["assessed"] += 1
+        if row["is_certified"]:
+            counts["certified"] += 1
+    return counts
 
 
 def _funnel(filters: ReportFilters) -> Table:
@@ -480,33 +585,14 @@ def _funnel(filters: ReportFilters) -> Table:
 
 
 def _waiting(filters: ReportFilters) -> Table:
-    joined = narrow(
-        EnrolmentStatusChange.objects.filter(to_status=Enrolment.Status.WAITING_LIST).exclude(
-            from_status=Enrolment.Status.WAITING_LIST
-        ),
-        filters,
-        date="changed_at__date",
-        region="enrolment__session__venue__region",
-        course="enrolment__session__course_id",
-    )
-    joined_counts = {
-        row["key"]: row["n"]
-        for row in joined.values(key=F("enrolment__session__venue__region"))
-        .annotate(n=Count("enrolment_id", distinct=True))
-        .order_by()
-    }
+    joined_counts: dict[Any, int] = defaultdict(int)
+    waiting_counts: dict[Any, int] = defaultdict(int)
+    for row in enrolment_rows(filters):
+        if row["is_joined"]:
+            joined_counts[row["region"]] += 1
+        if row["is_waiting"]:
+            waiting_counts[row["region"]] += 1
     now_filters = ReportFilters(region=filters.region, course=filters.course)
-    waiting_counts = {
-        row["key"]: row["n"]
-        for row in narrow(
-            Enrolment.objects.filter(status=Enrolment.Status.WAITING_LIST),
-            now_filters,
-            **ENROLMENT_FIELDS,
-        )
-        .values(key=F("session__venue__region"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
     started = Meeting.objects.filter(session=OuterRef("pk"), starts_at__lte=timezone.now())
     upcoming = Session.objects.filter(
         Exists(Meeting.objects.filter(session=OuterRef("pk"))),
@@ -582,7 +668,10 @@ def region_choices() -> list[tuple[str, Any]]:
 
 
 def course_choices() -> list[tuple[int, str]]:
-    return list(Course.objects.order_by("title").values_list("pk", "title"))
+    """Courses by title (one query per page: the course filter and the tables' labels)."""
+    return shared(
+        "courses", lambda: list(Course.objects.order_by("title").values_list("pk", "title"))
+    )
 
 
 # --- Research export ---------------------------------------------------------------------------

@@ -15,14 +15,14 @@ region, so the region filter does not apply here.
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import Certificate
 from lms.reports.filters import narrow, period_label
-from lms.reports.registry import ReportFilters, Section, Table
+from lms.reports.registry import ReportFilters, Section, Table, shared
 
 from .models import BlockOutcome, Candidacy, JuryDecision
 
@@ -48,11 +48,33 @@ def final_decisions(filters: ReportFilters) -> QuerySet[JuryDecision]:
     )
 
 
+def _counts(filters: ReportFilters) -> dict[str, dict[str, int]]:
+    """Candidacies per status and final decisions per overall result, in one query (UNION ALL)
+    shared by the two tables of the page."""
+
+    def compute() -> dict[str, dict[str, int]]:
+        statuses = (
+            candidacies(filters)
+            .order_by()
+            .values(key=F("status"))
+            .annotate(n=Count("pk"), kind=Value("status"))
+        )
+        overall = (
+            final_decisions(filters)
+            .order_by()
+            .values(key=F("overall"))
+            .annotate(n=Count("pk"), kind=Value("overall"))
+        )
+        counts: dict[str, dict[str, int]] = {"status": {}, "overall": {}}
+        for row in statuses.union(overall, all=True):
+            counts[row["kind"]][row["key"]] = row["n"]
+        return counts
+
+    return shared(("vae_counts", filters), compute)
+
+
 def _per_status(filters: ReportFilters) -> Table:
-    counts = {
-        row["status"]: row["n"]
-        for row in candidacies(filters).values("status").annotate(n=Count("pk")).order_by()
-    }
+    counts = _counts(filters)["status"]
     rows = [
         [label, counts[value]] for value, label in Candidacy.Status.choices if counts.get(value)
     ]
@@ -68,10 +90,7 @@ def _per_status(filters: ReportFilters) -> Table:
 
 
 def _decisions(filters: ReportFilters) -> Table:
-    counts = {
-        row["overall"]: row["n"]
-        for row in final_decisions(filters).values("overall").annotate(n=Count("pk")).order_by()
-    }
+    counts = _counts(filters)["overall"]
     rows = [
         [label, counts[value]] for value, label in JuryDecision.Overall.choices if counts.get(value)
     ]

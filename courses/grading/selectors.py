@@ -4,18 +4,24 @@ Trainers reach a session, an assessment or a result only through the getters her
 Http404 for a session they do not teach. Coordinators read everything.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
     DurationField,
+    Exists,
+    Expression,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 from django.http import Http404
@@ -357,6 +363,82 @@ def attendance_by_session(
         for session_id, trainee_id in pairs
         if session_id in planned
     }
+
+
+def attendance_annotations() -> dict[str, Expression]:
+    """Annotations of an Enrolment queryset giving, for each enrolment, the sums
+    ``attendance_by_session`` works from, so that a report reads them in the same query as the
+    enrolments; ``attendance_summary_from`` turns them into the same summary."""
+    records = AttendanceRecord.objects.filter(
+        meeting__session=OuterRef("session"),
+        trainee=OuterRef("trainee"),
+        status__in=AttendanceRecord.ATTENDED,
+    ).order_by()
+    record_length = ExpressionWrapper(
+        F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+    )
+    planned = (
+        Meeting.objects.filter(
+            Exists(AttendanceRecord.objects.filter(meeting=OuterRef("pk"))),
+            session=OuterRef("session"),
+        )
+        .order_by()
+        .values("session")
+        .annotate(total=Sum(_LENGTH))
+        .values("total")
+    )
+    made_up = (
+        MakeUp.objects.filter(
+            missed_meeting__session=OuterRef("session"),
+            trainee=OuterRef("trainee"),
+            missed_meeting__attendance_records__trainee_id=F("trainee_id"),
+            missed_meeting__attendance_records__status=AttendanceRecord.Status.EXCUSED,
+        )
+        .order_by()
+        .values("trainee")
+        .annotate(
+            length=Sum(
+                ExpressionWrapper(
+                    F("missed_meeting__ends_at") - F("missed_meeting__starts_at"),
+                    output_field=DurationField(),
+                )
+            )
+        )
+        .values("length")
+    )
+    return {
+        "att_planned": Subquery(planned, output_field=DurationField()),
+        "att_length": Subquery(
+            records.values("trainee").annotate(total=Sum(record_length)).values("total"),
+            output_field=DurationField(),
+        ),
+        "att_missed": Subquery(
+            records.values("trainee")
+            .annotate(total=Sum(F("minutes_late") + F("minutes_left_early")))
+            .values("total")
+        ),
+        "att_made_up": Subquery(made_up, output_field=DurationField()),
+        "att_min_rate": F("session__course__certification__rules__min_attendance_rate"),
+    }
+
+
+def attendance_summary_from(row: Mapping[str, Any]) -> AttendanceSummary | None:
+    """The summary ``attendance_by_session`` gives for one participant, from a row annotated
+    with ``attendance_annotations()`` (None where it gives none: no attendance taken)."""
+    if row["att_planned"] is None:
+        return None
+    attended = Decimal(0)
+    if row["att_length"] is not None:
+        missed = Decimal(row["att_missed"] or 0) / 60
+        attended = max(_hours(row["att_length"]) - missed, Decimal(0))
+    if row["att_made_up"] is not None:
+        attended += _hours(row["att_made_up"])
+    rate = row["att_min_rate"]
+    return AttendanceSummary(
+        attended_hours=attended.quantize(HUNDREDTH),
+        planned_hours=_hours(row["att_planned"]).quantize(HUNDREDTH),
+        threshold=Decimal(rate) if rate else DEFAULT_THRESHOLD,
+    )
 
 
 @dataclass

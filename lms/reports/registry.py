@@ -5,14 +5,17 @@ their report sections, the choices of the region and course filters, and their r
 here from their AppConfig.ready(); the Reports page and the exports use whatever is registered.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.functional import Promise
 
 Text = str | Promise
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,28 @@ def choices_for(name: str) -> list[tuple[Any, Text]]:
 
 def research_sources() -> list[ResearchSource]:
     return [_registry.research[key] for key in sorted(_registry.research)]
+
+
+# Figures several tables of one page need (the same rows of enrolments, the list of courses…)
+# are computed once per page: the view opens a scope, and ``shared`` keeps each result there.
+_page: ContextVar[dict[Hashable, Any] | None] = ContextVar("reports_page", default=None)
+
+
+@contextmanager
+def one_page() -> Iterator[None]:
+    """Within this block, ``shared`` computes each key once (one request, one page)."""
+    token = _page.set({})
+    try:
+        yield
+    finally:
+        _page.reset(token)
+
+
+def shared(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for the rest of the page when called within ``one_page()``."""
+    store = _page.get()
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    return store[key]

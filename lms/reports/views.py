@@ -30,6 +30,11 @@ def _filterset(request: HttpRequest) -> ReportFilterSet:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def report_index(request: HttpRequest) -> HttpResponse:
+    with registry.one_page():
+        return _report_index(request)
+
+
+def _report_index(request: HttpRequest) -> HttpResponse:
     filterset = _filterset(request)
     sections = []
     query = ""
@@ -69,6 +74,11 @@ def report_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def report_table(request: HttpRequest, section: str, table: str, fmt: str) -> HttpResponse:
+    with registry.one_page():
+        return _report_table(request, section, table, fmt)
+
+
+def _report_table(request: HttpRequest, section: str, table: str, fmt: str) -> HttpResponse:
     found = registry.get_section(section)
     if found is None or fmt not in FORMATS:
         raise Http404

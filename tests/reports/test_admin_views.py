@@ -135,6 +135,24 @@ class ReportsPageTests(EnglishPersonasTestCase):
         self.assertEqual(event.actor, self.coordinator)
         self.assertEqual(event.data["channel"], "admin")
 
+    def test_the_page_runs_at_most_twenty_queries_admin_chrome_included(self):
+        # 50 before the figures were read once per page (one query per table and period).
+        url = reverse("reports_index")
+        self.client.get(url)  # Warm caches (site, profile, content types).
+        filters = {
+            "granularity": "year",
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            "region": "namur",
+            "course": str(self.data.accompagner.pk),
+        }
+        for query in ({}, filters):
+            with self.subTest(query=query), CaptureQueriesContext(connection) as captured:
+                response = self.client.get(url, query)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "report-chart")
+            self.assertLessEqual(len(captured), 20, [q["sql"][:80] for q in captured])
+
     def test_the_page_runs_the_same_number_of_queries_whatever_the_data_size(self):
         url = reverse("reports_index")
         self.client.get(url)  # Warm caches (site, profile, content types).

@@ -7,6 +7,8 @@ from django.test import TestCase
 from django.utils import translation
 
 from courses import reports
+from courses.grading.models import AttendanceRecord, MakeUp
+from courses.grading.selectors import attendance_by_session, attendance_summary_from
 from lms.reports.registry import ReportFilters
 from tests.reports import data
 
@@ -123,3 +125,32 @@ class TrainingReportsTests(TestCase):
                 self.assertTrue(table.is_empty)
                 self.assertIsNone(table.total)
         self.assertTrue(reports._funnel(ReportFilters(**filters)).is_empty)
+
+
+class TrainedWithMakeUpTests(TestCase):
+    """The page reads attendance sums in the query of the enrolments: they must give the
+    summaries of the trainers' space (attendance_by_session), make-ups included."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.data = data.build()
+        benoit = cls.data.people["Benoît"]
+        missed = cls.data.sa.meetings.order_by("starts_at").last()
+        AttendanceRecord.objects.filter(meeting=missed, trainee=benoit).update(
+            status=AttendanceRecord.Status.EXCUSED
+        )
+        MakeUp.objects.create(
+            trainee=benoit, missed_meeting=missed, make_up_meeting=cls.data.sb.meetings.get()
+        )
+
+    def test_the_summaries_match_the_trainers_space_and_the_make_up_counts(self):
+        expected = attendance_by_session([self.data.sa, self.data.sb])
+        rows = [r for r in reports.enrolment_rows(ReportFilters()) if r["is_completed"]]
+        self.assertEqual(len(rows), 5)
+        for row in rows:
+            with self.subTest(trainee=row["trainee_id"]):
+                key = (row["session_id"], row["trainee_id"])
+                self.assertEqual(attendance_summary_from(row), expected[key])
+        table = reports._per_period(ReportFilters(granularity="year"))
+        # Amélie, Céline and now Benoît (6 h attended + 6 h made up out of 12 h).
+        self.assertEqual(table.rows, [["2025", 5, 3, 1]])
