@@ -173,8 +173,6 @@ def _evaluate(
         "block__code", "code"
     ):
         competency_codes[block_code].add(code)
-    required = set(rules.required_block_codes or [b.code for b in blocks])
-
     entries = LedgerEntry.objects.in_force(on)
     attendance = AttendanceRecord.objects.filter(certification=certification)
     if person_ids is not None:
@@ -216,37 +214,65 @@ def _evaluate(
     if person_ids is None:
         person_ids = sorted(set(held_blocks) | set(held_competencies) | set(hours) | set(rates))
 
-    results = {}
-    no_sources: dict[str, set[str]] = {}
-    for person_id in person_ids:
-        statuses = []
-        my_blocks = held_blocks.get(person_id, no_sources)
-        mine = held_competencies.get(person_id, no_sources)
-        for block in blocks:
-            sources = set(my_blocks.get(block.code, ()))
-            needed = competency_codes.get(block.code)
-            if not sources and needed and needed <= mine.keys():
-                sources = set().union(*(mine[code] for code in needed))
-            statuses.append(
-                BlockStatus(
-                    code=block.code,
-                    title=block.title,
-                    required=block.code in required,
-                    acquired=bool(sources),
-                    sources=sources,
-                )
-            )
-        results[person_id] = Eligibility(
-            person_id=person_id,
-            certification=certification,
-            framework=framework,
-            blocks=statuses,
+    return {
+        person_id: assess(
+            person_id,
+            certification,
+            rules,
+            framework,
+            blocks,
+            competency_codes,
+            held_blocks=held_blocks.get(person_id, {}),
+            held_competencies=held_competencies.get(person_id, {}),
             hours=hours.get(person_id, {}),
             attendance_rate=rates.get(person_id),
-            missing=[],
         )
-        results[person_id].missing = _missing_items(results[person_id], rules, required)
-    return results
+        for person_id in person_ids
+    }
+
+
+def assess(
+    person_id: int,
+    certification: Certification,
+    rules: CertificationRules,
+    framework: CompetencyFramework,
+    blocks: list[CompetencyBlock],
+    competency_codes: dict[str, set[str]],
+    *,
+    held_blocks: dict[str, set[str]],
+    held_competencies: dict[str, set[str]],
+    hours: dict[str, Decimal],
+    attendance_rate: Decimal | None,
+) -> Eligibility:
+    """One person's eligibility from what was read: blocks and competencies held (code →
+    sources) in the certification's framework lineage, hours by kind and attendance rate."""
+    required = set(rules.required_block_codes or [b.code for b in blocks])
+    statuses = []
+    for block in blocks:
+        sources = set(held_blocks.get(block.code, ()))
+        needed = competency_codes.get(block.code)
+        if not sources and needed and needed <= held_competencies.keys():
+            sources = set().union(*(held_competencies[code] for code in needed))
+        statuses.append(
+            BlockStatus(
+                code=block.code,
+                title=block.title,
+                required=block.code in required,
+                acquired=bool(sources),
+                sources=sources,
+            )
+        )
+    result = Eligibility(
+        person_id=person_id,
+        certification=certification,
+        framework=framework,
+        blocks=statuses,
+        hours=hours,
+        attendance_rate=attendance_rate,
+        missing=[],
+    )
+    result.missing = _missing_items(result, rules, required)
+    return result
 
 
 def _missing_items(
@@ -291,6 +317,164 @@ def _missing_items(
                 )
             )
     return missing
+
+
+@dataclass
+class FrameworkInForce:
+    """The version in force of a lineage, its blocks in order and their competency codes."""
+
+    framework: CompetencyFramework
+    blocks: list[CompetencyBlock] = field(default_factory=list)
+    competency_codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def frameworks_in_force(framework_codes: Iterable[str]) -> dict[str, FrameworkInForce]:
+    """The versions in force of several lineages, by code, with their blocks and competency
+    codes, in one query (frameworks joined to blocks joined to competencies)."""
+    names = [f.attname for f in CompetencyFramework._meta.concrete_fields]
+    found: dict[int, FrameworkInForce] = {}
+    seen: set[int] = set()
+    rows = (
+        CompetencyFramework.objects.filter(
+            code__in=set(framework_codes), status=CompetencyFramework.Status.ACTIVE
+        )
+        .values_list(
+            *names,
+            "blocks__pk",
+            "blocks__code",
+            "blocks__title",
+            "blocks__description",
+            "blocks__position",
+            "blocks__competencies__code",
+        )
+        .order_by("pk", "blocks__position", "blocks__code")
+    )
+    for row in rows:
+        framework_id = row[names.index(CompetencyFramework._meta.pk.attname)]
+        if framework_id not in found:
+            framework = CompetencyFramework.from_db(rows.db, names, row[: len(names)])
+            found[framework_id] = FrameworkInForce(framework)
+        in_force = found[framework_id]
+        block_id, code, title, description, position, competency = row[len(names) :]
+        if block_id is None:
+            continue  # a framework without blocks yet
+        if block_id not in seen:
+            seen.add(block_id)
+            in_force.blocks.append(
+                CompetencyBlock(
+                    pk=block_id,
+                    framework=in_force.framework,
+                    code=code,
+                    title=title,
+                    description=description,
+                    position=position,
+                )
+            )
+        if competency is not None:
+            in_force.competency_codes[code].add(competency)
+    return {in_force.framework.code: in_force for in_force in found.values()}
+
+
+@dataclass
+class PersonLedger:
+    """One person's ledger entries in force, read once, for every framework lineage."""
+
+    entries: list[LedgerEntry]
+
+    def for_lineage(self, framework_code: str) -> list[LedgerEntry]:
+        """Block and competency entries of any version of one lineage (in ledger order)."""
+        return [
+            entry
+            for entry in self.entries
+            if (entry.block is not None and entry.block.framework.code == framework_code)
+            or (
+                entry.competency is not None
+                and entry.competency.block.framework.code == framework_code
+            )
+        ]
+
+    def held_blocks(self, framework_code: str) -> dict[str, set[str]]:
+        """Block code → sources, for the blocks held in one lineage."""
+        held: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            block = entry.block
+            if (
+                entry.kind == LedgerEntry.Kind.BLOCK
+                and block is not None
+                and block.framework.code == framework_code
+            ):
+                held[block.code].add(entry.source)
+        return held
+
+    def held_competencies(self, framework_code: str) -> dict[str, set[str]]:
+        """Competency code → sources, for the competencies held in one lineage."""
+        held: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            competency = entry.competency
+            if (
+                entry.kind == LedgerEntry.Kind.COMPETENCY
+                and competency is not None
+                and competency.block.framework.code == framework_code
+            ):
+                held[competency.code].add(entry.source)
+        return held
+
+    def hours(self) -> dict[str, Decimal]:
+        """Hours by kind (only the kinds recorded)."""
+        totals: dict[str, Decimal] = {}
+        for entry in self.entries:
+            if entry.kind == LedgerEntry.Kind.HOURS:
+                totals[entry.hours_kind] = totals.get(entry.hours_kind, ZERO) + (
+                    entry.hours or ZERO
+                )
+        return totals
+
+
+def person_ledger(person: User, *, on: date | None = None) -> PersonLedger:
+    """Every entry in force of ``person``, oldest first, in one query."""
+    return PersonLedger(
+        list(
+            LedgerEntry.objects.in_force(on)
+            .filter(person=person)
+            .select_related("block__framework", "competency__block__framework")
+            .order_by("effective_on", "pk")
+        )
+    )
+
+
+def eligibility_for_person(
+    person: User,
+    certifications: Iterable[Certification],
+    *,
+    frameworks: dict[str, FrameworkInForce],
+    ledger: PersonLedger,
+    attendance_rates: dict[int, Decimal],
+) -> list[Eligibility]:
+    """``person``'s eligibility for each certification, from what was read once (no query
+    here): the frameworks in force by code, the person's ledger and attendance rates by
+    certification id."""
+    hours = ledger.hours()
+    results = []
+    for certification in certifications:
+        in_force = frameworks.get(certification.framework_code)
+        if in_force is None:
+            results.append(Eligibility(person.pk, certification, None, [], {}, None, []))
+            continue
+        results.append(
+            assess(
+                person.pk,
+                certification,
+                _rules(certification),
+                in_force.framework,
+                in_force.blocks,
+                in_force.competency_codes,
+                held_blocks=ledger.held_blocks(certification.framework_code),
+                held_competencies=ledger.held_competencies(certification.framework_code),
+                hours=dict(hours),
+                attendance_rate=attendance_rates.get(certification.pk),
+            )
+        )
+    return results
 
 
 def check_eligibility(person: User, certification: Certification) -> Eligibility:

@@ -18,5 +18,8 @@ def certificates_panel(request: HttpRequest) -> Panel | None:
         return None
     return Panel(
         "certification/panel.html",
-        {"certificates": certificates, "checklists": selectors.checklists_for_person(user)},
+        {
+            "certificates": certificates,
+            "checklists": selectors.standing_for_request(request).checklists(),
+        },
     )

@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
 
 from lms.accounts.models import User
@@ -12,13 +13,18 @@ from lms.accounts.models import User
 from .codes import normalise_code
 from .eligibility import (
     Eligibility,
+    FrameworkInForce,
+    PersonLedger,
     active_framework,
     check_eligibility,
     check_renewal,
     eligibility_for_all,
+    eligibility_for_person,
     eligible_people,
+    frameworks_in_force,
+    person_ledger,
 )
-from .models import Certificate, Certification, CompetencyFramework, LedgerEntry
+from .models import AttendanceRecord, Certificate, Certification, CompetencyFramework, LedgerEntry
 
 __all__ = [
     "can_manage_certificates",
@@ -36,6 +42,9 @@ __all__ = [
     "eligibility_for_all",
     "eligible_people",
     "holdings_for_person",
+    "PersonStanding",
+    "person_standing",
+    "standing_for_request",
 ]
 
 
@@ -82,14 +91,17 @@ def holdings_for_person(person: User, framework_code: str) -> list[BlockHolding]
     version whose code no longer exists follow, marked ``in_force=False``: they stay listed.
     Matching across versions is by code (see certification.eligibility).
     """
-    framework = active_framework(framework_code)
-    entries = list(
-        LedgerEntry.objects.in_force()
-        .for_lineage(framework_code)
-        .filter(person=person)
-        .select_related("block__framework", "competency__block__framework")
-        .order_by("effective_on", "pk")
+    return build_holdings(
+        frameworks_in_force([framework_code]).get(framework_code),
+        person_ledger(person).for_lineage(framework_code),
     )
+
+
+def build_holdings(
+    in_force: FrameworkInForce | None, entries: list[LedgerEntry]
+) -> list[BlockHolding]:
+    """Holdings from a lineage's version in force and the person's entries of that lineage
+    (in ledger order), without querying."""
     block_entries: dict[str, list[LedgerEntry]] = defaultdict(list)
     competency_entries: dict[str, list[LedgerEntry]] = defaultdict(list)
     titles: dict[str, str] = {}
@@ -103,10 +115,10 @@ def holdings_for_person(person: User, framework_code: str) -> list[BlockHolding]
             titles.setdefault(block.code, block.title)
     holdings: list[BlockHolding] = []
     seen: set[str] = set()
-    if framework is not None:
-        for block in framework.blocks.prefetch_related("competencies"):
+    if in_force is not None:
+        for block in in_force.blocks:
             seen.add(block.code)
-            codes = {c.code for c in block.competencies.all()}
+            codes = in_force.competency_codes.get(block.code, set())
             held = [
                 e
                 for e in competency_entries[block.code]
@@ -136,6 +148,73 @@ def holdings_for_person(person: User, framework_code: str) -> list[BlockHolding]
             )
         )
     return holdings
+
+
+@dataclass
+class PersonStanding:
+    """Where one person stands for every certification, read in four queries: certifications
+    (with rules and the person's attendance rate), frameworks in force (two) and the ledger."""
+
+    person: User
+    certifications: list[Certification]
+    frameworks: dict[str, FrameworkInForce]
+    ledger: PersonLedger
+
+    def checklists(self) -> list[Eligibility]:
+        """The eligibility checklist of every certification whose framework is in force."""
+        rates = {
+            c.pk: c.person_attendance_rate  # type: ignore[attr-defined]
+            for c in self.certifications
+            if c.person_attendance_rate is not None  # type: ignore[attr-defined]
+        }
+        return [
+            result
+            for result in eligibility_for_person(
+                self.person,
+                self.certifications,
+                frameworks=self.frameworks,
+                ledger=self.ledger,
+                attendance_rates=rates,
+            )
+            if result.framework is not None
+        ]
+
+    def holdings(self, framework_code: str) -> list[BlockHolding]:
+        """``holdings_for_person`` for a lineage of one of the certifications."""
+        return build_holdings(
+            self.frameworks.get(framework_code), self.ledger.for_lineage(framework_code)
+        )
+
+
+def person_standing(person: User) -> PersonStanding:
+    certifications = list(
+        Certification.objects.select_related("rules")
+        .annotate(
+            person_attendance_rate=Subquery(
+                AttendanceRecord.objects.filter(
+                    certification=OuterRef("pk"), person_id=person.pk
+                ).values("rate")[:1]
+            )
+        )
+        .order_by("title")
+    )
+    return PersonStanding(
+        person=person,
+        certifications=certifications,
+        frameworks=frameworks_in_force(c.framework_code for c in certifications),
+        ledger=person_ledger(person),
+    )
+
+
+def standing_for_request(request: HttpRequest) -> PersonStanding:
+    """The signed-in person's standing, read once per request (several panels of "Mon espace"
+    show it)."""
+    user = request.user
+    standing = getattr(request, "_person_standing", None)
+    if standing is None or standing.person.pk != user.pk:
+        standing = person_standing(user)  # type: ignore[arg-type]
+        request._person_standing = standing  # type: ignore[attr-defined]
+    return standing
 
 
 def list_frameworks() -> list[CompetencyFramework]:
@@ -173,13 +252,9 @@ def get_certificate_for_download(user: User, code: str) -> Certificate:
 
 
 def checklists_for_person(user: User) -> list[Eligibility]:
-    """The eligibility checklist of every certification whose framework is in force."""
-    results = []
-    for certification in Certification.objects.select_related("rules").order_by("title"):
-        result = check_eligibility(user, certification)
-        if result.framework is not None:
-            results.append(result)
-    return results
+    """The eligibility checklist of every certification whose framework is in force (a fixed
+    number of queries, whatever the number of certifications)."""
+    return person_standing(user).checklists()
 
 
 def certificates_for_admin(

@@ -12,7 +12,12 @@ def results_panel(request: HttpRequest) -> Panel | None:
     """Shown to trainees only: competency progress, attendance warnings, released results."""
     if not request.user.is_authenticated or not request.user.has_role(Role.TRAINEE):
         return None
-    return Panel("grading/dashboard_panel.html", selectors.trainee_overview(request.user))
+    from certification.selectors import standing_for_request
+
+    return Panel(
+        "grading/dashboard_panel.html",
+        selectors.trainee_panel_overview(request.user, standing_for_request(request)),
+    )
 
 
 def trainer_panel(request: HttpRequest) -> Panel | None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -17,6 +17,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -32,6 +33,9 @@ from lms.accounts.models import User
 from lms.accounts.roles import Role
 
 from .models import ACQUIRED_LEVELS, Assessment, AttendanceRecord, Judgement, MakeUp, Result
+
+if TYPE_CHECKING:
+    from certification.selectors import PersonStanding
 
 DEFAULT_THRESHOLD = Decimal("80")
 # Enrolment statuses of the people who take part in a session (attendance, grading).
@@ -642,6 +646,107 @@ def trainee_overview(user: User) -> dict[str, object]:
         "results": released_results_for_trainee(user),
         "attendance_rows": attendance_for_trainee(user),
         "progress": [(c, holdings_for_person(user, c.framework_code)) for c in certifications],
+    }
+
+
+def _participant_sessions_with_attendance(user: User) -> list[Session]:
+    """Every session ``user`` takes part in, by code, in one query, each annotated with
+    ``has_attendance`` and the sums ``attendance_by_session`` computes for this one trainee:
+    planned (meetings where attendance was taken), attended and made-up lengths, and minutes
+    missed (late or left early)."""
+
+    def total(queryset: QuerySet, group: str, value, output_field) -> Subquery:
+        return Subquery(
+            queryset.order_by().values(group).annotate(total=Sum(value)).values("total")[:1],
+            output_field=output_field,
+        )
+
+    taken = Exists(AttendanceRecord.objects.filter(meeting=OuterRef("pk")))
+    meeting_length = ExpressionWrapper(
+        F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+    )
+    attended = AttendanceRecord.objects.filter(
+        meeting__session=OuterRef("pk"), trainee_id=user.pk, status__in=AttendanceRecord.ATTENDED
+    )
+    made_up = MakeUp.objects.filter(
+        missed_meeting__session=OuterRef("pk"),
+        trainee_id=user.pk,
+        missed_meeting__attendance_records__trainee_id=F("trainee_id"),
+        missed_meeting__attendance_records__status=AttendanceRecord.Status.EXCUSED,
+    )
+    return list(
+        Session.objects.filter(
+            pk__in=Enrolment.objects.filter(trainee=user, status__in=PARTICIPANT_STATUSES).values(
+                "session_id"
+            )
+        )
+        .annotate(
+            has_attendance=Exists(AttendanceRecord.objects.filter(meeting__session=OuterRef("pk"))),
+            planned_length=total(
+                Meeting.objects.filter(taken, session=OuterRef("pk")),
+                "session",
+                _LENGTH,
+                DurationField(),
+            ),
+            attended_length=total(attended, "meeting__session", meeting_length, DurationField()),
+            missed_minutes=total(
+                attended,
+                "meeting__session",
+                F("minutes_late") + F("minutes_left_early"),
+                IntegerField(),
+            ),
+            made_up_length=total(
+                made_up,
+                "missed_meeting__session",
+                ExpressionWrapper(
+                    F("missed_meeting__ends_at") - F("missed_meeting__starts_at"),
+                    output_field=DurationField(),
+                ),
+                DurationField(),
+            ),
+        )
+        .select_related("course__certification__rules", "module", "venue")
+        .order_by("code")
+    )
+
+
+def _attendance_rows(sessions: list[Session]) -> list[TraineeSessionAttendance]:
+    """``attendance_for_trainee`` from the annotated sessions (no query)."""
+    rows = []
+    for session in sessions:
+        if not session.has_attendance:  # type: ignore[attr-defined]
+            continue
+        attended = max(
+            _hours(session.attended_length)  # type: ignore[attr-defined]
+            - Decimal(session.missed_minutes or 0) / 60,  # type: ignore[attr-defined]
+            Decimal(0),
+        )
+        attended += _hours(session.made_up_length)  # type: ignore[attr-defined]
+        summary = AttendanceSummary(
+            attended_hours=attended.quantize(HUNDREDTH),
+            planned_hours=_hours(session.planned_length).quantize(HUNDREDTH),  # type: ignore[attr-defined]
+            threshold=threshold_for(session),
+        )
+        rows.append(TraineeSessionAttendance(session, summary))
+    return rows
+
+
+def trainee_panel_overview(user: User, standing: "PersonStanding") -> dict[str, object]:
+    """What the results panel of "Mon espace" shows (as ``trainee_overview``), in a fixed
+    number of queries: the number of released results, attendance per session and competency
+    progress, read from the person's certification ``standing`` (certification.selectors)."""
+    sessions = _participant_sessions_with_attendance(user)
+    certification_ids = {session.course.certification_id for session in sessions}
+    return {
+        "results_count": Result.objects.filter(
+            trainee=user, status__in=Result.VISIBLE_TO_TRAINEE
+        ).count(),
+        "attendance_rows": _attendance_rows(sessions),
+        "progress": [
+            (c, standing.holdings(c.framework_code))
+            for c in standing.certifications
+            if c.pk in certification_ids
+        ],
     }
 
 
