@@ -2,20 +2,24 @@
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from courses import links as course_links
 from courses import selectors as course_selectors
 from courses.filters import SessionFilter
 from courses.ics import session_ics
 
+from . import catalogue
 from .blocks import BodyBlock
 
 
@@ -71,6 +75,19 @@ SESSIONS_PER_PAGE = 20
 COURSES_PER_PAGE = 20
 
 
+def public_pages(pages):
+    """``pages.public()`` within the same query.
+
+    Wagtail's ``public()`` first loads every view restriction (one more query) to build its
+    filter; here a page is left out when a restriction sits on it or on one of its ancestors,
+    that is on a page whose tree path starts the page's own.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return pages.exclude(Exists(restricted))
+
+
 class CourseIndexPage(Page):
     """Lists the courses (its child course pages) with their next sessions."""
 
@@ -87,9 +104,8 @@ class CourseIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         # A page of courses at a time: a federation's catalogue can hold a thousand.
         page_obj = Paginator(
-            CoursePage.objects.child_of(self)
-            .live()
-            .public()
+            public_pages(CoursePage.objects.child_of(self).live())
+            .defer_streamfields()  # the cards do not show the body
             .filter(course__is_published=True)
             .select_related("course__certification")
             .order_by("path"),
@@ -99,9 +115,16 @@ class CourseIndexPage(Page):
         upcoming = course_selectors.list_upcoming_sessions_for_courses(
             course_ids=[p.course_id for p in course_pages]
         )
+        finder = SessionFinderPage.for_locale()
+        # Addresses, labels and sentences of the cards, worked out once here (see catalogue.py).
+        catalogue.prepare_course_pages(course_pages, request)
+        catalogue.prepare_sessions(
+            (session for sessions in upcoming.values() for session in sessions),
+            finder.session_url_maker(request) if finder else None,
+        )
         context["course_pages"] = [(p, upcoming.get(p.course_id, [])) for p in course_pages]
         context["page_obj"] = page_obj
-        context["finder"] = SessionFinderPage.for_locale()
+        context["finder"] = finder
         return context
 
 
@@ -159,12 +182,39 @@ class SessionFinderPage(RoutablePageMixin, Page):
     @classmethod
     def for_locale(cls) -> "SessionFinderPage | None":
         """The live finder in the current language, else any live finder."""
-        finders = cls.objects.live().public().order_by("path")
+        # One query: the public live finders (one per language at most) with their locale.
+        finders = list(public_pages(cls.objects.live()).select_related("locale").order_by("path"))
+        if not finders:
+            return None
+        try:
+            language_code = get_supported_content_language_variant(translation.get_language())
+        except LookupError:
+            language_code = None
+        for finder in finders:
+            if finder.locale.language_code == language_code:
+                return finder
+        # No finder in the active language: Wagtail's active locale may still be another one
+        # (the default locale when the active language has none), as it was looked up before.
         try:
             locale = Locale.get_active()
         except Locale.DoesNotExist:
-            return finders.first()
-        return finders.filter(locale=locale).first() or finders.first()
+            return finders[0]
+        return next((f for f in finders if f.locale_id == locale.pk), finders[0])
+
+    def session_url_maker(self, request):
+        """A function of a session id giving its page address, as ``routablepageurl`` does.
+
+        The finder's own address is resolved once, not once per session listed.
+        """
+        site = Site.find_for_request(request)
+        base_url = self.relative_url(site, request)
+        if not base_url.endswith("/"):
+            base_url += "/"
+
+        def session_url(session_id: int) -> str:
+            return base_url + self.reverse_subpage("session_detail", args=[session_id])
+
+        return session_url
 
     @path("")
     def finder(self, request):

@@ -74,17 +74,33 @@ def with_places(queryset: QuerySet[Session]) -> QuerySet[Session]:
         seats_reserved=reserved,
         waiting_count=waiting,
         places_left=Greatest(F("capacity") - F("seats_taken") - F("seats_reserved"), Value(0)),
-        first_starts_at=Subquery(meetings.order_by("starts_at").values("starts_at")[:1]),
-        last_ends_at=Subquery(meetings.order_by("-ends_at").values("ends_at")[:1]),
+        **_meeting_dates(),
         meeting_count=_count_subquery(meetings),
     )
 
 
+def _meeting_dates() -> dict[str, Subquery]:
+    """``first_starts_at`` and ``last_ends_at`` of a session, from its meetings."""
+    meetings = Meeting.objects.filter(session=OuterRef("pk"))
+    return {
+        "first_starts_at": Subquery(meetings.order_by("starts_at").values("starts_at")[:1]),
+        "last_ends_at": Subquery(meetings.order_by("-ends_at").values("ends_at")[:1]),
+    }
+
+
+PUBLIC_SESSION = Q(status=Session.Status.PUBLISHED, course__is_published=True)
+
+
+def _not_over() -> Q:
+    """Sessions not over yet (on a queryset with ``last_ends_at``); undated ones included."""
+    return Q(last_ends_at__gte=timezone.now()) | Q(last_ends_at__isnull=True)
+
+
 def public_sessions() -> QuerySet[Session]:
     """Published sessions of published courses, with places and dates annotated."""
-    return with_places(
-        Session.objects.filter(status=Session.Status.PUBLISHED, course__is_published=True)
-    ).select_related("course", "module", "venue")
+    return with_places(Session.objects.filter(PUBLIC_SESSION)).select_related(
+        "course", "module", "venue"
+    )
 
 
 def list_sessions_for_catalogue(
@@ -103,9 +119,7 @@ def list_sessions_for_catalogue(
     """Upcoming public sessions matching the finder's criteria, soonest first."""
     sessions = public_sessions()
     if not include_past:
-        sessions = sessions.filter(
-            Q(last_ends_at__gte=timezone.now()) | Q(last_ends_at__isnull=True)
-        )
+        sessions = sessions.filter(_not_over())
     if region:
         sessions = sessions.filter(venue__region=region)
     if town:
@@ -168,18 +182,18 @@ def list_upcoming_sessions_for_courses(
     """Next public sessions of several courses in one query, grouped by course id."""
     grouped: dict[int, list[Session]] = {course_id: [] for course_id in course_ids}
     # Only the first ``per_course`` of each course leave the database, however many are planned.
-    sessions = (
-        list_sessions_for_catalogue()
-        .filter(course_id__in=course_ids)
-        .annotate(
-            rank_in_course=Window(
-                RowNumber(),
-                partition_by=F("course_id"),
-                order_by=[F("first_starts_at").asc(nulls_last=True), F("code").asc()],
-            )
-        )
+    # They are chosen on their dates alone; places and counts (five more subqueries a row) are
+    # then worked out for the chosen sessions only, in the same query.
+    order = [F("first_starts_at").asc(nulls_last=True), F("code").asc()]
+    firsts = (
+        Session.objects.filter(PUBLIC_SESSION, course_id__in=course_ids)
+        .annotate(**_meeting_dates())
+        .filter(_not_over())
+        .annotate(rank_in_course=Window(RowNumber(), partition_by=F("course_id"), order_by=order))
         .filter(rank_in_course__lte=per_course)
+        .values("pk")
     )
+    sessions = public_sessions().filter(pk__in=firsts).order_by(*order)
     for session in sessions:
         grouped[session.course_id].append(session)
     return grouped
@@ -204,8 +218,9 @@ def get_course_for_public(*, course_id: int) -> Course | None:
         .prefetch_related(
             Prefetch(
                 "modules",
+                # Each competency with its block in one query (not one more for the blocks).
                 queryset=Module.objects.order_by("position", "code").prefetch_related(
-                    "competencies__block"
+                    Prefetch("competencies", queryset=Competency.objects.select_related("block"))
                 ),
             ),
             "prerequisite_courses",

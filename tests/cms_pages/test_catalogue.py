@@ -1,8 +1,9 @@
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from icalendar import Calendar
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from cms_pages.models import CourseIndexPage, CoursePage, HomePage, SessionFinderPage
@@ -149,6 +150,62 @@ class FinderTests(CataloguePagesTestCase):
         self.add_sessions(10)
         self.assertQueriesStay(small_index, self.index.url)
         self.assertQueriesStay(small_course, self.course_page.url)
+
+    def test_the_course_page_runs_at_most_20_queries_whatever_its_sessions_and_modules(self):
+        small = self.count_queries(self.course_page.url)
+        self.assertLessEqual(small, 20)
+        self.add_sessions(10)
+        for _ in range(3):
+            module = ModuleFactory(course=self.course)
+            module.competencies.add(CompetencyFactory(), CompetencyFactory())
+        self.course.prerequisite_courses.add(CourseFactory())
+        self.course.prerequisite_modules.add(ModuleFactory())
+        response = self.client.get(self.course_page.url)
+        self.assertEqual(len(response.context["sessions"]), 11)
+        self.assertEqual(len(response.context["modules"]), 4)
+        self.assertQueriesStay(small, self.course_page.url)
+
+    def test_catalogue_rows_are_the_session_row_include_rendered(self):
+        # The catalogue writes its session rows itself (no include per session): they must stay
+        # what courses/includes/session_row.html renders, whatever the session shows.
+        self.add_sessions(2)
+        SessionFactory(course=self.course, venue=self.liege, cost=25, code="PAID", meetings=1)
+        Session.objects.filter(venue=self.namur).update(capacity=1)
+        SessionFactory(
+            course=self.course,
+            venue=None,
+            format=Session.Format.ONLINE,
+            online_url="https://visio.example/salle",
+            language="nl",
+            code="WEB",
+        )
+        self.liege.step_free_access = True
+        self.liege.save()
+        for prefix in ("", "/en", "/nl"):
+            response = self.client.get(prefix + self.index.url)
+            html = response.content.decode()
+            sessions = [s for _page, rows in response.context["course_pages"] for s in rows]
+            self.assertEqual(len(sessions), 3)
+            for session in sessions:
+                row = render_to_string(
+                    "courses/includes/session_row.html",
+                    {"session": session, "finder": response.context["finder"]},
+                    request=response.wsgi_request,
+                )
+                self.assertInHTML(row, html)
+
+    def test_pages_behind_a_view_restriction_stay_out_of_the_catalogue(self):
+        self.add_courses(2)
+        hidden = CoursePage.objects.get(slug="cours-0")
+        PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+        listed = [p.pk for p, _s in self.client.get(self.index.url).context["course_pages"]]
+        self.assertNotIn(hidden.pk, listed)
+        self.assertEqual(len(listed), 2)
+        # A finder in a private section is not offered either.
+        PageViewRestriction.objects.create(
+            page=self.finder, restriction_type=PageViewRestriction.LOGIN
+        )
+        self.assertIsNone(SessionFinderPage.for_locale())
 
     def add_courses(self, count: int) -> None:
         for index in range(count):
