@@ -44,12 +44,12 @@ run: demo
 # Tests run in parallel (pytest-xdist), one worker per CPU: TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not broker and not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not broker and not e2e" $(PYTEST_ARGS)
 
 # The suite against a real broker and worker (CI's PostgreSQL/Redis leg). Tests that start Celery
 # workers or stop Redis run afterwards, one at a time, so no other test shares their broker.
 test-broker: install
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not broker and not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not broker and not e2e" $(PYTEST_ARGS)
 	$(BIN)/pytest -m "broker and not e2e" $(PYTEST_ARGS)
 
 # End-to-end journeys and accessibility checks in Debian's Chromium (headless), against the live

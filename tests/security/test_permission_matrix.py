@@ -14,7 +14,6 @@ line for each new URL (and a line per method it accepts).
 
 import os
 
-import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
@@ -297,7 +296,7 @@ ROWS = [
     GET('vae:statement',                          "  L 200 404 404 404 404 404 404 404"),
     POST('vae:statement',                          "  L 200 404 404 404 404 404 404 404"),
     POST('vae:candidate-action',                         "  L   R 404 404 404 404 404 404 404", action="withdraw"),
-    GET('vae:evidence-download',                  "  L 200 404 404 404 200 200 404 404"),
+    GET('vae:evidence-download',                  "  L 200 404 404 404 200 200 404 404", pk="evidence"),
     GET('vae:staff-list',                         "  L 403 403 403 403 200 200 200 403"),
     GET('vae:jury-sessions',                      "  L 403 403 403 403 200 403 403 403"),
     POST('vae:jury-sessions',                      "  L 403 403 403 403 200 403 403 403"),
@@ -374,9 +373,6 @@ def _route_params(key_to_route: dict[str, str], key: str) -> list[str]:
     return re.findall(r"<(?:\w+:)?(\w+)>", key_to_route.get(key, ""))
 
 
-# The parts run one after another on one test worker (``--dist loadgroup``), sharing the world
-# built once for the class, as in a run without workers.
-@pytest.mark.xdist_group("permission-matrix")
 class PermissionMatrixTests(IsolatedFilesMixin, PersonasTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -482,7 +478,7 @@ class PermissionMatrixTests(IsolatedFilesMixin, PersonasTestCase):
                 print(line, flush=True)  # noqa: T201
 
 
-# The rows are checked in PARTS tests, so that a failure names a smaller set of rows.
+# The rows are checked in PARTS tests, which parallel test workers (pytest-xdist) share.
 PARTS = 4
 
 
