@@ -81,13 +81,17 @@ def parse_json(text: str) -> dict[str, Any]:
 
 def parse_csv(text: str) -> dict[str, Any]:
     """Rows of the CSV export → the same structure as the JSON export."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = set(CSV_COLUMNS) - set(reader.fieldnames or [])
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        fieldnames, rows = reader.fieldnames, list(reader)
+    except csv.Error as error:  # callers report a ValueError as "the file could not be read"
+        raise ValueError(str(error)) from error
+    missing = set(CSV_COLUMNS) - set(fieldnames or [])
     if missing:
         raise ValueError(f"Missing columns: {', '.join(sorted(missing))}")
     data: dict[str, Any] = {"code": "", "title": "", "blocks": []}
     blocks: dict[str, dict[str, Any]] = {}
-    for row in reader:
+    for row in rows:
         data["code"] = data["code"] or row["framework_code"].strip()
         data["title"] = data["title"] or row["framework_title"].strip()
         block_code = row["block_code"].strip()

@@ -3,6 +3,7 @@ holder's credential download, and the partners' CSV bulk check."""
 
 import csv
 import io
+import re
 
 from django import forms
 from django.contrib import messages
@@ -105,8 +106,12 @@ def _codes_from_csv(data: bytes) -> list[str]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:2048], ";,\t")
     except csv.Error:
         dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error:  # a malformed file (a stray carriage return, …): plain lines of cells
+        rows = [re.split(r"[;,\t]", line) for line in text.splitlines()]
     found = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+    for number, row in enumerate(rows):
         cell = row[0].strip() if row else ""
         if not cell:
             continue

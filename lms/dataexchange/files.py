@@ -57,8 +57,12 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[object]]]:
     text = _decode(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = list(reader)
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise FileRefused(
+            _("This file cannot be read as CSV. Save it again as “CSV UTF-8” and try again.")
+        ) from None
     if not lines:
         return [], []
     return lines[0], list(lines[1:])

@@ -29,7 +29,7 @@ class StaffListTests(PersonasTestCase):
     def test_the_list_costs_the_same_number_of_queries_with_more_candidacies(self):
         self.login(self.coordinator)
         self.client.get(reverse("vae:staff-list"))
-        with self.assertNumQueries(13) as first:
+        with self.assertNumQueries(11) as first:
             self.client.get(reverse("vae:staff-list"))
         for _index in range(5):
             make_candidacy(UserFactory(), self.certification)

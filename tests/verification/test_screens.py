@@ -138,6 +138,16 @@ class PartnerCsvTests(PersonasTestCase):
             3,
         )
 
+    def test_a_malformed_file_is_read_as_plain_lines_never_a_server_error(self):
+        """A lone carriage return before a NUL byte made Python's csv module give up."""
+        self.login(self.partner)
+
+        response = self.upload(f"code\r\x00\n{self.valid.code}\n")
+
+        self.assertEqual(response.status_code, 200)
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        self.assertIn(self.valid.code, [row[0] for row in rows])
+
     def test_only_partners_may_use_the_csv_check(self):
         for person in (self.trainee, self.coordinator):
             self.login(person)
