@@ -27,30 +27,36 @@ Definitions (also in the README, "Reports and research export"):
   started yet.
 
 The page reads its figures in a fixed number of queries, each once per page (see
-``lms.reports.registry.shared``): one query of the enrolments it counts (the distinct people per
-period, region and course, "trained", the funnel and the waiting lists are counted from those
-rows in Python), and one grouped query per table for meetings, attendance records, certificates
-and places, grouped by (period, region, course) and added up per table.
+``lms.reports.registry.shared``): one query counts the enrolments in the database (the distinct
+people per period, region and course and over the whole period, "trained", the funnel and the
+waiting lists, see ``enrolment_counts``), and one grouped query per table for meetings,
+attendance records, certificates and places, grouped by (period, region, course) and added up
+per table. No query reads one row per enrolment.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
+    Case,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    When,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -61,7 +67,6 @@ from courses.grading.models import AttendanceRecord, Result
 from courses.grading.selectors import (
     attendance_annotations,
     attendance_by_session,
-    attendance_summary_from,
 )
 from courses.models import Course, Enrolment, EnrolmentStatusChange, Meeting, Region, Session
 from lms.reports.filters import ONLINE, narrow, period_label, period_of
@@ -166,64 +171,222 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+def _enrolments(filters: ReportFilters) -> QuerySet[Enrolment]:
+    """Every enrolment some table of the page counts: enrolled (``is_enrolled``, with the
+    funnel steps), completed in the period (``is_completed``, with the attendance sums that tell
+    whether the person is trained), on a waiting list today (``is_waiting``) or put on one in
+    the period (``is_joined``)."""
+    sets = {
+        "is_enrolled": Q(pk__in=enrolled(filters).values("pk")),
+        "is_completed": Q(pk__in=completed(filters).values("pk")),
+        "is_waiting": Q(pk__in=still_waiting(filters).values("pk")),
+        "is_joined": Q(pk__in=joined_waiting_list(filters).values("enrolment_id")),
+    }
+    anywhere = sets["is_enrolled"] | sets["is_completed"] | sets["is_waiting"] | sets["is_joined"]
+    attended, assessed, holds = _funnel_steps()
+    return (
+        Enrolment.objects.filter(anywhere)
+        .annotate(
+            **{name: _flag(condition) for name, condition in sets.items()},
+            period=period_of("requested_at", filters.granularity),
+            ended=_ended(),
+            did_attend=Exists(attended),
+            was_assessed=Exists(assessed),
+            is_certified=Exists(holds),
+            **attendance_annotations(),
+        )
+        .order_by()
+    )
+
+
 def enrolment_rows(filters: ReportFilters) -> list[dict[str, Any]]:
-    """Every enrolment some table of the page counts, in one query (once per page): enrolled
-    (``is_enrolled``, with the funnel steps), completed in the period (``is_completed``, with
-    the attendance sums that tell whether the person is trained), on a waiting list today
-    (``is_waiting``) or put on one in the period (``is_joined``)."""
+    """The enrolments of ``_enrolments``, one dict per enrolment (the page does not read them:
+    it counts them in the database, see ``enrolment_counts``)."""
+    return list(
+        _enrolments(filters).values(
+            "pk",
+            "trainee_id",
+            "session_id",
+            "status",
+            "period",
+            "ended",
+            "did_attend",
+            "was_assessed",
+            "is_certified",
+            "is_enrolled",
+            "is_completed",
+            "is_waiting",
+            "is_joined",
+            *attendance_annotations(),
+            region=F("session__venue__region"),
+            course=F("session__course_id"),
+        )
+    )
 
-    def compute() -> list[dict[str, Any]]:
-        sets = {
-            "is_enrolled": Q(pk__in=enrolled(filters).values("pk")),
-            "is_completed": Q(pk__in=completed(filters).values("pk")),
-            "is_waiting": Q(pk__in=still_waiting(filters).values("pk")),
-            "is_joined": Q(pk__in=joined_waiting_list(filters).values("enrolment_id")),
+
+class _Microseconds(Func):
+    """A duration as a whole number of microseconds (how SQLite stores durations already)."""
+
+    template = "CAST(%(expressions)s AS BIGINT)"
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS BIGINT)",
+            **extra,
+        )
+
+
+def _hundredths(micro: str) -> str:
+    """SQL: ``micro`` microseconds in hundredths of an hour, rounded half to even like
+    ``Decimal.quantize`` (``micro`` is a non-negative integer expression)."""
+    d = 36_000_000
+    q = f"(({micro}) / {d})"
+    r2 = f"(2 * (({micro}) - {q} * {d}))"
+    return (
+        f"(CASE WHEN {r2} > {d} OR ({r2} = {d} AND {q} - ({q} / 2) * 2 = 1) "
+        f"THEN {q} + 1 ELSE {q} END)"
+    )
+
+
+# "Trained" in SQL, as ``attendance_summary_from(row).below_threshold`` decides it in Python, in
+# whole numbers so that it rounds the same way: a and p are the attended and planned hours in
+# hundredths (rounded half to even), k the threshold in hundredths of a percent; the rate
+# 100·a/p, rounded to hundredths, is below k/100 when 20000·a < (2k − 1)·p (or equal, if the
+# rounding goes down to k − 1, i.e. when k is odd). The threshold is at most 100 %.
+_ATTENDED_MICRO = (
+    "(CASE WHEN att_length IS NULL THEN 0 "
+    "WHEN att_length - 60000000 * COALESCE(att_missed, 0) > 0 "
+    "THEN att_length - 60000000 * COALESCE(att_missed, 0) ELSE 0 END"
+    " + COALESCE(att_made_up, 0))"
+)
+_TRAINED_SQL = f"""
+WITH e AS MATERIALIZED ({{inner}}),
+r AS (
+    SELECT e.*, {_hundredths("att_planned")} AS p, {_hundredths(_ATTENDED_MICRO)} AS a,
+        CAST(ROUND(100 * COALESCE(NULLIF(att_min_rate, 0), 80)) AS BIGINT) AS k
+    FROM e
+),
+t AS (
+    SELECT trainee_id, period, ended_period, region, course, is_enrolled, is_waiting,
+        is_joined, did_attend, was_assessed, is_certified,
+        CASE WHEN is_completed AND NOT (
+            att_planned IS NOT NULL AND p > 0 AND (
+                20000 * a < (2 * k - 1) * p
+                OR (20000 * a = (2 * k - 1) * p AND k - (k / 2) * 2 = 1)
+            )
+        ) THEN 1 ELSE 0 END AS is_trained
+    FROM r
+)
+SELECT 'period', CAST(period AS TEXT), COUNT(DISTINCT trainee_id), 0, 0, 0
+    FROM t WHERE is_enrolled GROUP BY period
+UNION ALL
+SELECT 'ended', CAST(ended_period AS TEXT), 0, COUNT(DISTINCT trainee_id), 0, 0
+    FROM t WHERE is_trained = 1 GROUP BY ended_period
+UNION ALL
+SELECT 'region', region,
+    COUNT(DISTINCT CASE WHEN is_enrolled THEN trainee_id END),
+    COUNT(DISTINCT CASE WHEN is_trained = 1 THEN trainee_id END), 0, 0
+    FROM t WHERE is_enrolled OR is_trained = 1 GROUP BY region
+UNION ALL
+SELECT 'course', CAST(course AS TEXT),
+    COUNT(DISTINCT CASE WHEN is_enrolled THEN trainee_id END),
+    COUNT(DISTINCT CASE WHEN is_trained = 1 THEN trainee_id END), 0, 0
+    FROM t WHERE is_enrolled OR is_trained = 1 GROUP BY course
+UNION ALL
+SELECT 'total', NULL,
+    COUNT(DISTINCT CASE WHEN is_enrolled THEN trainee_id END),
+    COUNT(DISTINCT CASE WHEN is_trained = 1 THEN trainee_id END), 0, 0
+    FROM t
+UNION ALL
+SELECT 'funnel', NULL,
+    COALESCE(SUM(CASE WHEN is_enrolled THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN is_enrolled AND did_attend THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN is_enrolled AND did_attend AND was_assessed THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN is_enrolled AND did_attend AND was_assessed AND is_certified
+        THEN 1 ELSE 0 END), 0)
+    FROM t
+UNION ALL
+SELECT 'waiting', region,
+    SUM(CASE WHEN is_joined THEN 1 ELSE 0 END), SUM(CASE WHEN is_waiting THEN 1 ELSE 0 END),
+    0, 0
+    FROM t WHERE is_joined OR is_waiting GROUP BY region
+"""  # noqa: S608 (constant text around the ORM's own query, whose values are parameters)
+
+
+def _period_text(value: Any, granularity: str) -> str:
+    """The label of a period start read as text (the database truncated it in local time)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return period_label(value, granularity)
+
+
+def enrolment_counts(filters: ReportFilters) -> dict[str, Any]:
+    """The enrolments of ``_enrolments`` counted in the database, in one query (once per page):
+    distinct people enrolled and trained per period, region and course and over the whole
+    period, the funnel steps, and the waiting lists per region. The rows it reads grow with the
+    periods, regions and courses, not with the enrolments."""
+
+    def compute() -> dict[str, Any]:
+        granularity = filters.granularity
+        inner = _enrolments(filters).values(
+            "trainee_id",
+            "did_attend",
+            "was_assessed",
+            "is_certified",
+            "is_enrolled",
+            "is_completed",
+            "is_waiting",
+            "is_joined",
+            # Truncated only where counted (a Python function per row on SQLite).
+            period=Case(When(status__in=HELD_PLACE, then=F("period"))),
+            ended_period=Case(
+                When(status=Enrolment.Status.COMPLETED, then=period_of("ended", granularity))
+            ),
+            region=F("session__venue__region"),
+            course=F("session__course_id"),
+            att_planned=_Microseconds(F("att_planned")),
+            att_length=_Microseconds(F("att_length")),
+            att_missed=F("att_missed"),
+            att_made_up=_Microseconds(F("att_made_up")),
+            att_min_rate=F("att_min_rate"),
+        )
+        sql, params = inner.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(_TRAINED_SQL.format(inner=sql), params)
+            found = cursor.fetchall()
+        counts: dict[str, Any] = {
+            "enrolled_per_period": {},
+            "trained_per_period": {},
+            "region": {},
+            "course": {},
+            "total": (0, 0),
+            "funnel": {"enrolled": 0, "attended": 0, "assessed": 0, "certified": 0},
+            "waiting": {},
         }
-        anywhere = (
-            sets["is_enrolled"] | sets["is_completed"] | sets["is_waiting"] | sets["is_joined"]
-        )
-        attended, assessed, holds = _funnel_steps()
-        return list(
-            Enrolment.objects.filter(anywhere)
-            .annotate(
-                **{name: _flag(condition) for name, condition in sets.items()},
-                period=period_of("requested_at", filters.granularity),
-                ended=_ended(),
-                did_attend=Exists(attended),
-                was_assessed=Exists(assessed),
-                is_certified=Exists(holds),
-                **attendance_annotations(),
-            )
-            .values(
-                "pk",
-                "trainee_id",
-                "session_id",
-                "status",
-                "period",
-                "ended",
-                "did_attend",
-                "was_assessed",
-                "is_certified",
-                *sets,
-                *attendance_annotations(),
-                region=F("session__venue__region"),
-                course=F("session__course_id"),
-            )
-            .order_by()
-        )
+        for kind, key, *n in found:
+            n = [int(value or 0) for value in n]
+            if kind == "period":
+                counts["enrolled_per_period"][_period_text(key, granularity)] = n[0]
+            elif kind == "ended":
+                counts["trained_per_period"][_period_text(key, granularity)] = n[1]
+            elif kind == "region":
+                counts["region"][key] = (n[0], n[1])
+            elif kind == "course":
+                counts["course"][int(key)] = (n[0], n[1])
+            elif kind == "total":
+                counts["total"] = (n[0], n[1])
+            elif kind == "funnel":
+                counts["funnel"] = dict(zip(counts["funnel"], n, strict=True))
+            else:
+                counts["waiting"][key] = (n[0], n[1])
+        return counts
 
-    return shared(("enrolment_rows", filters), compute)
-
-
-def trained_rows(filters: ReportFilters) -> list[dict[str, Any]]:
-    """Completed enrolments whose session ended in the period and whose attendance is not below
-    the threshold: one dict per enrolment (trainee_id, region, course, ended...)."""
-    return [
-        row
-        for row in enrolment_rows(filters)
-        if row["is_completed"]
-        and not ((summary := attendance_summary_from(row)) is not None and summary.below_threshold)
-    ]
+    return shared(("enrolment_counts", filters), compute)
 
 
 def certified(filters: ReportFilters) -> QuerySet[Certificate]:
@@ -327,30 +490,14 @@ def _rate(attended: Decimal, scheduled: Decimal) -> Decimal | None:
 # --- Tables ------------------------------------------------------------------------------------
 
 
-def _distinct_people(rows: Iterable[dict[str, Any]], key: Callable[[dict], Any]) -> dict:
-    people: dict[Any, set[int]] = defaultdict(set)
-    for row in rows:
-        people[key(row)].add(row["trainee_id"])
-    return people
-
-
-def _enrolled(filters: ReportFilters) -> list[dict[str, Any]]:
-    return [row for row in enrolment_rows(filters) if row["is_enrolled"]]
-
-
 def _per_period(filters: ReportFilters) -> Table:
     granularity = filters.granularity
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    enrolled_rows = _enrolled(filters)
-    per_period = _distinct_people(
-        enrolled_rows, lambda row: _period_key(row["period"], granularity)
-    )
-    for key, ids in per_period.items():
-        counts[key]["enrolled"] = len(ids)
-    trained = trained_rows(filters)
-    per_end = _distinct_people(trained, lambda row: _period_key(row["ended"], granularity))
-    for key, ids in per_end.items():
-        counts[key]["trained"] = len(ids)
+    people = enrolment_counts(filters)
+    for key, n in people["enrolled_per_period"].items():
+        counts[key]["enrolled"] = n
+    for key, n in people["trained_per_period"].items():
+        counts[key]["trained"] = n
     for row in (
         certified(filters)
         .values(period=period_of("issued_at", granularity))
@@ -366,8 +513,7 @@ def _per_period(filters: ReportFilters) -> Table:
     if rows:
         total = [
             _("Whole period"),
-            len({row["trainee_id"] for row in enrolled_rows}),
-            len({done["trainee_id"] for done in trained}),
+            *people["total"],
             sum(row[3] for row in rows),
         ]
     return Table(
@@ -388,16 +534,12 @@ def _per_period(filters: ReportFilters) -> Table:
 
 
 def _per_dimension(filters: ReportFilters, *, dimension: str) -> Table:
-    enrolled_counts = {
-        key: len(ids)
-        for key, ids in _distinct_people(_enrolled(filters), lambda row: row[dimension]).items()
-    }
-    trained_people = _distinct_people(trained_rows(filters), lambda row: row[dimension])
+    people = enrolment_counts(filters)[dimension]
     hours = {
         key: _hours(line["total"])
         for key, line in _add_up(_grouped(filters)["meetings"], dimension, ("total",)).items()
     }
-    keys = set(enrolled_counts) | set(trained_people) | set(hours)
+    keys = set(people) | set(hours)
     if dimension == "course":
         labels = _course_labels()
     else:
@@ -406,8 +548,8 @@ def _per_dimension(filters: ReportFilters, *, dimension: str) -> Table:
         (
             [
                 labels.get(key, ""),
-                enrolled_counts.get(key, 0),
-                len(trained_people.get(key, ())),
+                people.get(key, (0, 0))[0],
+                people.get(key, (0, 0))[1],
                 hours.get(key, Decimal("0.00")),
             ]
             for key in keys
@@ -539,18 +681,7 @@ def _funnel_steps() -> tuple[QuerySet, QuerySet, QuerySet]:
 def funnel_counts(filters: ReportFilters) -> dict[str, int]:
     """The four steps of the completion funnel, each counting enrolments that passed the
     earlier steps too."""
-    counts = {"enrolled": 0, "attended": 0, "assessed": 0, "certified": 0}
-    for row in _enrolled(filters):
-        counts["enrolled"] += 1
-        if not row["did_attend"]:
-            continue
-        counts["attended"] += 1
-        if not row["was_assessed"]:
-            continue
-        counts["assessed"] += 1
-        if row["is_certified"]:
-            counts["certified"] += 1
-    return counts
+    return dict(enrolment_counts(filters)["funnel"])
 
 
 def _funnel(filters: ReportFilters) -> Table:
@@ -585,13 +716,7 @@ def _funnel(filters: ReportFilters) -> Table:
 
 
 def _waiting(filters: ReportFilters) -> Table:
-    joined_counts: dict[Any, int] = defaultdict(int)
-    waiting_counts: dict[Any, int] = defaultdict(int)
-    for row in enrolment_rows(filters):
-        if row["is_joined"]:
-            joined_counts[row["region"]] += 1
-        if row["is_waiting"]:
-            waiting_counts[row["region"]] += 1
+    waiting = enrolment_counts(filters)["waiting"]
     now_filters = ReportFilters(region=filters.region, course=filters.course)
     started = Meeting.objects.filter(session=OuterRef("pk"), starts_at__lte=timezone.now())
     upcoming = Session.objects.filter(
@@ -606,16 +731,10 @@ def _waiting(filters: ReportFilters) -> Table:
         .annotate(n=Sum("capacity"))
         .order_by()
     }
-    keys = set(joined_counts) | set(waiting_counts)
     rows = sorted(
         (
-            [
-                _region_label(key),
-                joined_counts.get(key, 0),
-                waiting_counts.get(key, 0),
-                places.get(key) or 0,
-            ]
-            for key in keys
+            [_region_label(key), joined, still, places.get(key) or 0]
+            for key, (joined, still) in waiting.items()
         ),
         key=lambda row: str(row[0]),
     )
