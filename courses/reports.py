@@ -58,6 +58,7 @@ from django.db.models import (
     Sum,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -364,7 +365,15 @@ def enrolment_counts(filters: ReportFilters) -> dict[str, Any]:
             course=F("session__course_id"),
             att_min_rate=F("session__course__certification__rules__min_attendance_rate"),
         )
-        parts = {"inner": inner, **attendance_groups(duration=_Microseconds)}
+        # Only the sessions of the enrolments (e, the first CTE) are grouped.
+        of_e = RawSQL("SELECT session_id FROM e", ())
+        parts = {
+            "inner": inner,
+            **{
+                name: groups.filter(session_id__in=of_e)
+                for name, groups in attendance_groups(duration=_Microseconds).items()
+            },
+        }
         sql: dict[str, str] = {}
         params: list[Any] = []
         for name in ("inner", "planned", "records", "made_up"):  # their order in the text
