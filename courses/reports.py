@@ -58,6 +58,7 @@ from django.db.models import (
     Sum,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,7 @@ from courses.grading.models import AttendanceRecord, Result
 from courses.grading.selectors import (
     attendance_annotations,
     attendance_by_session,
+    attendance_groups,
 )
 from courses.models import Course, Enrolment, EnrolmentStatusChange, Meeting, Region, Session
 from lms.reports.filters import ONLINE, narrow, period_label, period_of
@@ -171,11 +173,12 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def _enrolments(filters: ReportFilters) -> QuerySet[Enrolment]:
+def _enrolments(filters: ReportFilters, *, attendance: bool = True) -> QuerySet[Enrolment]:
     """Every enrolment some table of the page counts: enrolled (``is_enrolled``, with the
     funnel steps), completed in the period (``is_completed``, with the attendance sums that tell
-    whether the person is trained), on a waiting list today (``is_waiting``) or put on one in
-    the period (``is_joined``)."""
+    whether the person is trained, unless ``attendance`` is false: ``enrolment_counts`` joins
+    them set-wise instead), on a waiting list today (``is_waiting``) or put on one in the period
+    (``is_joined``)."""
     sets = {
         "is_enrolled": Q(pk__in=enrolled(filters).values("pk")),
         "is_completed": Q(pk__in=completed(filters).values("pk")),
@@ -193,7 +196,7 @@ def _enrolments(filters: ReportFilters) -> QuerySet[Enrolment]:
             did_attend=Exists(attended),
             was_assessed=Exists(assessed),
             is_certified=Exists(holds),
-            **attendance_annotations(),
+            **(attendance_annotations() if attendance else {}),
         )
         .order_by()
     )
@@ -262,12 +265,22 @@ _ATTENDED_MICRO = (
     "THEN att_length - 60000000 * COALESCE(att_missed, 0) ELSE 0 END"
     " + COALESCE(att_made_up, 0))"
 )
+# The attendance sums are grouped once per session (pl) and per session and person (rec, mu),
+# each in one pass over its table, and joined to the enrolments (a missing group is the NULL
+# that the per-enrolment subqueries of ``attendance_annotations`` give).
 _TRAINED_SQL = f"""
 WITH e AS MATERIALIZED ({{inner}}),
+pl AS ({{planned}}),
+rec AS ({{records}}),
+mu AS ({{made_up}}),
 r AS (
     SELECT e.*, {_hundredths("att_planned")} AS p, {_hundredths(_ATTENDED_MICRO)} AS a,
-        CAST(ROUND(100 * COALESCE(NULLIF(att_min_rate, 0), 80)) AS BIGINT) AS k
+        CAST(ROUND(100 * COALESCE(NULLIF(att_min_rate, 0), 80)) AS BIGINT) AS k,
+        att_planned
     FROM e
+    LEFT JOIN pl ON pl.session_id = e.session_id
+    LEFT JOIN rec ON rec.session_id = e.session_id AND rec.trainee_id = e.trainee_id
+    LEFT JOIN mu ON mu.session_id = e.session_id AND mu.trainee_id = e.trainee_id
 ),
 t AS (
     SELECT trainee_id, period, ended_period, region, course, is_enrolled, is_waiting,
@@ -333,8 +346,9 @@ def enrolment_counts(filters: ReportFilters) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         granularity = filters.granularity
-        inner = _enrolments(filters).values(
+        inner = _enrolments(filters, attendance=False).values(
             "trainee_id",
+            "session_id",
             "did_attend",
             "was_assessed",
             "is_certified",
@@ -349,15 +363,24 @@ def enrolment_counts(filters: ReportFilters) -> dict[str, Any]:
             ),
             region=F("session__venue__region"),
             course=F("session__course_id"),
-            att_planned=_Microseconds(F("att_planned")),
-            att_length=_Microseconds(F("att_length")),
-            att_missed=F("att_missed"),
-            att_made_up=_Microseconds(F("att_made_up")),
-            att_min_rate=F("att_min_rate"),
+            att_min_rate=F("session__course__certification__rules__min_attendance_rate"),
         )
-        sql, params = inner.query.sql_with_params()
+        # Only the sessions of the enrolments (e, the first CTE) are grouped.
+        of_e = RawSQL("SELECT session_id FROM e", ())
+        parts = {
+            "inner": inner,
+            **{
+                name: groups.filter(session_id__in=of_e)
+                for name, groups in attendance_groups(duration=_Microseconds).items()
+            },
+        }
+        sql: dict[str, str] = {}
+        params: list[Any] = []
+        for name in ("inner", "planned", "records", "made_up"):  # their order in the text
+            sql[name], part_params = parts[name].query.sql_with_params()
+            params.extend(part_params)
         with connection.cursor() as cursor:
-            cursor.execute(_TRAINED_SQL.format(inner=sql), params)
+            cursor.execute(_TRAINED_SQL.format(**sql), params)
             found = cursor.fetchall()
         counts: dict[str, Any] = {
             "enrolled_per_period": {},
