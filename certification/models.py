@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.models import StatusChange
+
 
 class CompetencyFramework(models.Model):
     """A versioned *référentiel de compétences*. ``code`` names the lineage across versions."""
@@ -588,19 +590,36 @@ class CertificateIsImmutable(Exception):
     """Raised when code tries to change what an issued certificate says."""
 
 
-class CertificateStatusChange(models.Model):
-    """History of a certificate's status: who changed it, when and why."""
+class CertificateStatusHistoryIsAppendOnly(Exception):
+    """Raised when code tries to change or delete a row of a certificate's status history."""
 
+
+class CertificateStatusChangeQuerySet(models.QuerySet):
+    # Append-only like the ledger and the audit trail: no bulk update or delete either.
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise CertificateStatusHistoryIsAppendOnly("A certificate's history is never changed.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise CertificateStatusHistoryIsAppendOnly("A certificate's history is never deleted.")
+
+
+class CertificateStatusChange(StatusChange):
+    """History of a certificate's status: who changed it, when and why. Append-only: it is the
+    record of every suspension and revocation a verifier may ask about."""
+
+    # PROTECT: a certificate is never deleted (it is a legal record, kept even on erasure), and
+    # a delete must not silently take its history with it.
     certificate = models.ForeignKey(
         Certificate,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="status_changes",
         verbose_name=_("certificate"),
     )
     from_status = models.CharField(
-        _("from"), max_length=10, choices=Certificate.Status.choices, blank=True
+        _("previous status"), max_length=10, choices=Certificate.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=10, choices=Certificate.Status.choices)
+    to_status = models.CharField(_("new status"), max_length=10, choices=Certificate.Status.choices)
+    # PROTECT: who changed a certificate's status stays on the record.
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -609,16 +628,20 @@ class CertificateStatusChange(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    objects = CertificateStatusChangeQuerySet.as_manager()
+
+    class Meta(StatusChange.Meta):
         verbose_name = _("certificate status change")
         verbose_name_plural = _("certificate status changes")
-        ordering = ["changed_at", "pk"]
 
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise CertificateStatusHistoryIsAppendOnly("A certificate's history is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise CertificateStatusHistoryIsAppendOnly("A certificate's history is never deleted.")
 
 
 class PrintedName(models.Model):

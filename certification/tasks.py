@@ -29,3 +29,9 @@ def warn_expiring_certificates_task() -> None:
 def expire_certificates_task() -> None:
     """Periodic: mark certificates whose validity ended as expired."""
     services.expire_certificates()
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=300)
+def sweep_certificates_without_pdf_task() -> int:
+    """Periodic: queue again the certificates left without PDF or email by a broker outage."""
+    return services.sweep_certificates_without_pdf()

@@ -33,6 +33,8 @@ class SessionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_q",
+        # A longer text is a form error rather than a LIKE pattern SQLite finds too complex.
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. ethics, Liège")}),
     )
     region = django_filters.ChoiceFilter(

@@ -1,11 +1,12 @@
 """iCalendar files: one session's meetings, or a person's confirmed meetings (feed)."""
 
 from collections.abc import Iterable
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from .links import session_absolute_url
 from .models import Meeting, Session
@@ -25,10 +26,20 @@ def _location(session: Session, meeting: Meeting) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _event(session: Session, meeting: Meeting) -> Event:
+def _organizer() -> vCalAddress:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = vText(name or "Parcours")
+    return organizer
+
+
+def _event(session: Session, meeting: Meeting, *, cancelled: bool = False) -> Event:
     event = Event()
+    # A meeting keeps its UID for good; SEQUENCE grows with each change (see Meeting.sequence).
     event.add("uid", f"meeting-{meeting.pk}@{_domain()}")
+    event.add("sequence", meeting.sequence)
     event.add("dtstamp", timezone.now())
+    event.add("organizer", _organizer())
     event.add("dtstart", meeting.starts_at.astimezone(BRUSSELS))
     event.add("dtend", meeting.ends_at.astimezone(BRUSSELS))
     event.add("summary", session.title)
@@ -39,15 +50,17 @@ def _event(session: Session, meeting: Meeting) -> Event:
     if session.format != Session.Format.IN_PERSON and (meeting.online_url or session.online_url):
         description.append(meeting.online_url or session.online_url)
     event.add("description", "\n".join(description))
-    if session.status == Session.Status.CANCELLED:
+    if cancelled or session.status == Session.Status.CANCELLED:
         event.add("status", "CANCELLED")
     return event
 
 
-def _calendar(name: str, events: Iterable[Event]) -> bytes:
+def _calendar(name: str, events: Iterable[Event], *, method: str = "") -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Brussels")
@@ -63,6 +76,22 @@ def session_ics(session: Session) -> bytes:
     return _calendar(
         session.title,
         (_event(session, m) for m in sorted(session.meetings.all(), key=lambda m: m.starts_at)),
+    )
+
+
+def session_cancel_ics(session: Session) -> bytes:
+    """METHOD:CANCEL for every meeting of the session: calendar apps remove them.
+
+    Sent when the session is cancelled, or when one person loses their place in it. Same UIDs
+    and the current SEQUENCE (the session's cancellation raised it for everyone).
+    """
+    return _calendar(
+        session.title,
+        (
+            _event(session, m, cancelled=True)
+            for m in sorted(session.meetings.all(), key=lambda m: m.starts_at)
+        ),
+        method="CANCEL",
     )
 
 

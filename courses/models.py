@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+
+from lms.core.models import StatusChange
+from lms.core.panels import InlinePanel
 
 
 class Region(models.TextChoices):
@@ -364,6 +367,9 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     room = models.CharField(_("room"), max_length=120, blank=True)
     online_url = models.URLField(_("online meeting address"), blank=True)
+    # The calendar files' SEQUENCE: one more at each change of time, place or link, or of the
+    # session's venue or status, so calendar apps apply the update instead of ignoring it.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
 
     panels = [
         FieldPanel("starts_at"),
@@ -396,25 +402,18 @@ class Meeting(models.Model):
         return (seconds / Decimal(3600)).quantize(Decimal("0.01"))
 
 
-class SessionStatusChange(models.Model):
+class SessionStatusChange(StatusChange):
     """History of a session's status (published, cancelled, completed)."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=10, choices=Session.Status.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=Session.Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    from_status = models.CharField(
+        _("previous status"), max_length=10, choices=Session.Status.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
+    to_status = models.CharField(_("new status"), max_length=10, choices=Session.Status.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("session status change")
         verbose_name_plural = _("session status changes")
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class SeatReservation(models.Model):
@@ -559,7 +558,7 @@ class Enrolment(models.Model):
         """Each step of the history on its own line (for the coordinators' detail view)."""
         return "\n".join(
             f"{timezone.localtime(c.changed_at):%Y-%m-%d %H:%M} "
-            f"{c.get_from_status_display() or '-'} → {c.get_to_status_display()}"
+            f"{c.get_from_status_display() or '—'} → {c.get_to_status_display()}"
             f"{' — ' + str(c.changed_by) if c.changed_by else ''}"
             f"{' — ' + c.reason if c.reason else ''}"
             for c in self.status_changes.select_related("changed_by")
@@ -570,36 +569,22 @@ class Enrolment(models.Model):
         return self.reserved_for.organisation if self.reserved_for is not None else ""
 
 
-class EnrolmentStatusChange(models.Model):
+class EnrolmentStatusChange(StatusChange):
     """One step in an enrolment's history: from, to, who, when, why."""
 
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="status_changes"
     )
     from_status = models.CharField(
-        _("from"), max_length=30, choices=Enrolment.Status.choices, blank=True
+        _("previous status"), max_length=30, choices=Enrolment.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=30, choices=Enrolment.Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    changed_at = models.DateTimeField(_("when"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
+    to_status = models.CharField(_("new status"), max_length=30, choices=Enrolment.Status.choices)
     # Set when the email for this step was sent, so a retried task never sends it twice.
     notified_at = models.DateTimeField(_("person notified at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("enrolment status change")
         verbose_name_plural = _("enrolment status changes")
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class Exemption(models.Model):

@@ -55,6 +55,9 @@ def register() -> None:
         CourseColumns(
             existing_codes=existing_codes,
             enrol=enrol,
-            code_label=gettext_lazy("session reference"),
+            unknown_code=gettext_lazy(
+                "“%(value)s”: no session has this code. In course1, course2…, write the code "
+                "of a Parcours session (as in Training → Sessions), not a Moodle course name."
+            ),
         )
     )

@@ -10,15 +10,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from lms.notifications.models import Category, Notification
 from lms.notifications.services import Attachment, notify
 
-from .ics import session_ics
+from .ics import session_cancel_ics, session_ics
 from .links import session_absolute_url
 from .models import Enrolment, Meeting, Session
 
@@ -34,12 +36,23 @@ def notify_trainee(
     event: str,
     dedupe_key: str,
     category: str = Category.ESSENTIAL,
-    reason: str = "",
+    reason: str | Promise = "",
     with_calendar: bool = True,
+    cancel_calendar: bool = False,
 ) -> None:
-    """One email about an enrolment or its session (template ``courses/emails/enrolment``)."""
+    """One email about an enrolment or its session (template ``courses/emails/enrolment``).
+
+    ``with_calendar`` attaches the session's meetings; ``cancel_calendar`` a METHOD:CANCEL file
+    that removes them from the person's calendar (they no longer hold a place).
+    """
     attachments = []
-    if with_calendar:
+    if cancel_calendar:
+        attachments.append(
+            Attachment(
+                f"{session.code}-cancel.ics", session_cancel_ics(session).decode(), "text/calendar"
+            )
+        )
+    elif with_calendar:
         attachments.append(
             Attachment(f"{session.code}.ics", session_ics(session).decode(), "text/calendar")
         )
@@ -65,7 +78,8 @@ def notify_trainee(
 
 
 def send_session_reminders(*, now: datetime | None = None) -> int:
-    """Remind confirmed trainees of each meeting starting within the reminder window.
+    """Remind confirmed trainees of each meeting starting within the reminder window; returns
+    how many reminders this run wrote (those of earlier runs are not counted).
 
     The window is the last 24 hours before ``SESSION_REMINDER_HOURS``: a job running every hour
     reaches each meeting once, about two days before it; the dedupe key makes a second run idle.
@@ -89,6 +103,8 @@ def send_session_reminders(*, now: datetime | None = None) -> int:
         ).select_related("trainee")
         for enrolment in enrolments:
             key = f"session.reminder:{enrolment.pk}:{meeting.pk}:{meeting.starts_at:%Y%m%d%H%M}"
+            if Notification.objects.filter(dedupe_key=key).exists():
+                continue  # reminded by an earlier run: not counted again
             with transaction.atomic():
                 notify_trainee(
                     enrolment,
@@ -171,10 +187,18 @@ def _changed(instance: Meeting | Session, fields: tuple[str, ...]) -> bool:
     return before is not None and any(before[name] != getattr(instance, name) for name in fields)
 
 
+def bump_calendar_sequence(*, session_id: int) -> None:
+    """Every meeting of the session gets a new calendar revision (its venue or status changed)."""
+    Meeting.objects.filter(session_id=session_id).update(sequence=F("sequence") + 1)
+
+
 @receiver(pre_save, sender=Meeting, dispatch_uid="courses.meeting.remember")
 def _remember_meeting(sender, instance: Meeting, raw: bool = False, **kwargs) -> None:
     if not raw:
-        _remember(instance, MEETING_FIELDS)
+        _remember(instance, (*MEETING_FIELDS, "sequence"))
+        if _changed(instance, MEETING_FIELDS):
+            # From the stored revision: this instance may predate a session-wide bump.
+            instance.sequence = instance._before_save["sequence"] + 1  # type: ignore[attr-defined]
 
 
 @receiver(post_save, sender=Meeting, dispatch_uid="courses.meeting.changed")
@@ -197,4 +221,5 @@ def _remember_session(sender, instance: Session, raw: bool = False, **kwargs) ->
 @receiver(post_save, sender=Session, dispatch_uid="courses.session.changed")
 def _session_saved(sender, instance: Session, raw: bool = False, **kwargs) -> None:
     if not raw and _changed(instance, SESSION_FIELDS):
+        bump_calendar_sequence(session_id=instance.pk)
         _announce_after_commit(instance.pk)

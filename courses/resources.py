@@ -299,14 +299,15 @@ class MeetingResource(NaturalKeyResource):
 
     def existing(self, dataset: Any) -> dict[Hashable, Meeting]:
         codes = {_key(v) for v in self.column_values(dataset, "session")} - {""}
+        # Starts are compared to the second, the precision of an exported file.
         return {
-            (m.session.code.lower(), m.starts_at): m
+            (m.session.code.lower(), m.starts_at.replace(microsecond=0)): m
             for m in filter_iexact_in(self.get_queryset(), "session__code", codes)
         }
 
     def row_key(self, row: dict[str, Any]) -> Hashable | None:
         code, start = _key(row.get("session")), parse_datetime(row.get("starts_at"))
-        return (code, start) if code and start else None
+        return (code, start.replace(microsecond=0)) if code and start else None
 
     def check(self, instance: Meeting) -> dict[str, str]:
         errors = {}

@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lms.accounts.models import User
 
@@ -58,8 +60,14 @@ def _lock_session(session: Session) -> Session:
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
-def _notify_trainee(enrolment: Enrolment, event: str, change: EnrolmentStatusChange) -> None:
-    """Tell the trainee about this step (in-app and by email, once, after commit)."""
+def _notify_trainee(
+    enrolment: Enrolment, event: str, change: EnrolmentStatusChange, *, reason: str | Promise
+) -> None:
+    """Tell the trainee about this step (in-app and by email, once, after commit).
+
+    ``reason`` is what the coordinator typed, kept as typed, or a system reason as a lazy
+    message, which ``notify`` renders in the trainee's language (not the actor's).
+    """
     from .notices import notify_trainee
 
     session = Session.objects.select_related("course", "module", "venue").get(
@@ -71,9 +79,11 @@ def _notify_trainee(enrolment: Enrolment, event: str, change: EnrolmentStatusCha
         list(session.meetings.order_by("starts_at")),
         event=f"enrolment.{event}",
         dedupe_key=f"enrolment-change:{change.pk}",
-        reason=change.reason,
-        # The confirmation adds every meeting to the diary.
+        reason=reason,
+        # The confirmation adds every meeting to the diary; losing one's place removes them.
         with_calendar=event == "confirmed",
+        cancel_calendar=change.from_status in Enrolment.SEAT_STATUSES
+        and change.to_status not in Enrolment.SEAT_STATUSES,
     )
     change.notified_at = timezone.now()
     change.save(update_fields=["notified_at"])
@@ -84,7 +94,7 @@ def _set_status(
     new_status: str,
     *,
     by: User | None,
-    reason: str = "",
+    reason: str | Promise = "",
     notify: bool = True,
     **fields: object,
 ) -> Enrolment:
@@ -101,10 +111,10 @@ def _set_status(
         from_status=old_status,
         to_status=new_status,
         changed_by=by,
-        reason=reason,
+        reason=str(reason),
     )
     if notify and new_status in EMAIL_EVENT_FOR_STATUS:
-        _notify_trainee(enrolment, EMAIL_EVENT_FOR_STATUS[new_status], change)
+        _notify_trainee(enrolment, EMAIL_EVENT_FOR_STATUS[new_status], change, reason=reason)
     return enrolment
 
 
@@ -231,7 +241,7 @@ def _offer_places(session: Session, *, by: User | None) -> list[Enrolment]:
                 enrolment,
                 Status.OFFERED,
                 by=by,
-                reason=_("A place became free."),
+                reason=gettext_lazy("A place became free."),
                 offer_expires_at=expires,
             )
         )
@@ -322,7 +332,9 @@ def decline_offer(*, enrolment: Enrolment, trainee: User) -> Enrolment:
     session = _lock_session(enrolment.session)
     enrolment = _refetch(enrolment)
     _check_own_offer(enrolment, trainee)
-    _set_status(enrolment, Status.CANCELLED_BY_TRAINEE, by=trainee, reason=_("Offer declined."))
+    _set_status(
+        enrolment, Status.CANCELLED_BY_TRAINEE, by=trainee, reason=gettext_lazy("Offer declined.")
+    )
     _offer_places(session, by=None)
     return enrolment
 
@@ -356,7 +368,7 @@ def expire_session_offers(*, session: Session, now: datetime) -> int:
             enrolment,
             Status.OFFER_EXPIRED,
             by=None,
-            reason=_("The offer was not answered in time."),
+            reason=gettext_lazy("The offer was not answered in time."),
         )
         expired += 1
     _offer_places(session, by=None)
@@ -525,6 +537,8 @@ def cancel_session(*, session: Session, by: User, reason: str) -> Session:
     if session.status in (Session.Status.CANCELLED, Session.Status.COMPLETED):
         raise ValidationError(_("This session is already closed."))
     _set_session_status(session, Session.Status.CANCELLED, by=by, reason=reason)
+    # Before the emails are written: their cancellation files must supersede every earlier one.
+    Meeting.objects.filter(session=session).update(sequence=F("sequence") + 1)
     for enrolment in Enrolment.objects.filter(
         session=session, status__in=(*Enrolment.SEAT_STATUSES, Status.WAITING_LIST)
     ):

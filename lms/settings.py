@@ -104,8 +104,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.core.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.accounts.middleware.AdminInPreferredLanguageMiddleware",
     "lms.accounts.middleware.RequireTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -284,11 +285,21 @@ NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS",
 CERTIFICATE_EXPIRY_WARNING_DAYS = env.int("CERTIFICATE_EXPIRY_WARNING_DAYS", default=60)
 # Reminders go out this many hours before each meeting.
 SESSION_REMINDER_HOURS = env.int("SESSION_REMINDER_HOURS", default=48)
+# A worker records a heartbeat this often; /health/ reports degraded after two periods without.
+WORKER_HEARTBEAT_SECONDS = 300
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "record-worker-heartbeat": {"task": "lms.core.tasks.record_heartbeat_task", "schedule": 300.0},
+    "record-worker-heartbeat": {
+        "task": "lms.core.tasks.record_heartbeat_task",
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
+    },
     "sweep-outbox": {"task": "lms.notifications.tasks.sweep_outbox_task", "schedule": 60.0},
     "expire-offers": {"task": "courses.tasks.expire_offers_task", "schedule": 900.0},
+    # Certificates issued while the broker was down get their PDF and email here.
+    "sweep-certificates": {
+        "task": "certification.tasks.sweep_certificates_without_pdf_task",
+        "schedule": 600.0,
+    },
     "expire-certificates": {
         "task": "certification.tasks.expire_certificates_task",
         "schedule": crontab(hour=3, minute=0),
@@ -372,7 +383,6 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Content Security Policy: only our own scripts, styles, fonts and images; no inline script.
 # The Wagtail admin (staff only, behind login) is excluded because its editor needs inline code.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -386,15 +396,46 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# Under /admin/ (lms.core.csp): Wagtail's admin still needs inline scripts and styles; uploads
+# are previewed from blob: URLs and the page preview is an iframe of our own origin.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The admin asks no third party: no Gravatar (it would send a hash of each staff email address
+# from every browser; Wagtail shows its own avatar instead) and no browser call to
+# releases.wagtail.org (the admin policy would block it anyway; upgrades follow pyproject.toml).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Logging: no personal data in logs ------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # Request paths may carry secrets (feed tokens, signed links, verification codes).
+    "filters": {"redact_tokens": {"()": "lms.core.log_filters.RedactTokensFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
         "django.db.backends": {"level": "WARNING"},
         "factory": {"level": "WARNING"},
         "faker": {"level": "WARNING"},

@@ -10,6 +10,7 @@ class VaeConfig(AppConfig):
         from lms.accounts.dashboard import register_panel
         from lms.privacy.registry import register as register_privacy
 
+        from . import checks  # noqa: F401 - registers the system check
         from .panels import vae_panel
 
         register_panel(vae_panel, order=40)

@@ -17,10 +17,11 @@ from django.db import models
 
 logger = logging.getLogger(__name__)
 
-_cache: dict[str, MultiFernet] = {}
+_cache: dict[str, tuple[MultiFernet, Fernet]] = {}
 
 
-def _configured_keys() -> str:
+def configured_keys() -> str:
+    """The configured keys as one comma-separated string (empty when none)."""
     value = getattr(settings, "VAE_ENCRYPTION_KEYS", None) or os.environ.get(
         "VAE_ENCRYPTION_KEYS", ""
     )
@@ -31,7 +32,16 @@ def _configured_keys() -> str:
 
 def get_fernet() -> MultiFernet:
     """The MultiFernet built from the configured keys (first one encrypts)."""
-    keys = _configured_keys()
+    return _fernets()[0]
+
+
+def primary_fernet() -> Fernet:
+    """The first key alone: the one every value should end up encrypted with."""
+    return _fernets()[1]
+
+
+def _fernets() -> tuple[MultiFernet, Fernet]:
+    keys = configured_keys()
     if not keys:
         # Development settings only: DEBUG on, or the dev-only SECRET_KEY (the test runner
         # turns DEBUG off). Production (DEBUG off, a real SECRET_KEY) must set the keys.
@@ -48,7 +58,8 @@ def get_fernet() -> MultiFernet:
                 "VAE_ENCRYPTION_KEYS is not set: using a key derived from SECRET_KEY (DEBUG only)."
             )
     if keys not in _cache:
-        _cache[keys] = MultiFernet([Fernet(k.strip()) for k in keys.split(",") if k.strip()])
+        fernets = [Fernet(k.strip()) for k in keys.split(",") if k.strip()]
+        _cache[keys] = (MultiFernet(fernets), fernets[0])
     return _cache[keys]
 
 

@@ -62,6 +62,9 @@ class ExperienceForm(forms.ModelForm):
     class Meta:
         model = Experience
         fields = ["kind", "organisation", "role", "started_on", "ended_on", "hours", "description"]
+        # The models' "from"/"to" are shared with status changes ("previous status"): a period
+        # reads "From"/"Until" (Du/Au, Van/Tot).
+        labels = {"started_on": _("From"), "ended_on": _("Until")}
         widgets = {
             "started_on": DATE,
             "ended_on": DATE,

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.models import StatusChange
+
 from .fields import EncryptedTextField
 
 
@@ -130,16 +132,17 @@ class Candidacy(models.Model):
         return f"VAE-{self.pk:05d}"
 
 
-class CandidacyStatusChange(models.Model):
+class CandidacyStatusChange(StatusChange):
     """History of a candidacy's status: from, to, who, when and why."""
 
     candidacy = models.ForeignKey(
         Candidacy, on_delete=models.CASCADE, related_name="status_changes"
     )
     from_status = models.CharField(
-        _("from"), max_length=24, choices=Candidacy.Status.choices, blank=True
+        _("previous status"), max_length=24, choices=Candidacy.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=24, choices=Candidacy.Status.choices)
+    to_status = models.CharField(_("new status"), max_length=24, choices=Candidacy.Status.choices)
+    # PROTECT: who changed a candidacy's status stays on the record.
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -148,16 +151,10 @@ class CandidacyStatusChange(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("candidacy status change")
         verbose_name_plural = _("candidacy status changes")
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
 
 
 class Experience(models.Model):

@@ -5,6 +5,7 @@ Import from here: ``from certification import services; services.issue_certifica
 
 from .certificates import (
     CertificationError,
+    enqueue_certificate_pdf,
     expire_certificates,
     issue_certificate,
     issue_certificates,
@@ -17,12 +18,14 @@ from .certificates import (
     revoke_certificate,
     set_printed_name,
     suspend_certificate,
+    sweep_certificates_without_pdf,
 )
 from .frameworks import activate_framework, create_framework_version, import_framework
 from .ledger import record_acquisition, record_attendance_rate, record_hours, supersede_entry
 
 __all__ = [
     "CertificationError",
+    "enqueue_certificate_pdf",
     "expire_certificates",
     "issue_certificate",
     "issue_certificates",
@@ -35,6 +38,7 @@ __all__ = [
     "revoke_certificate",
     "set_printed_name",
     "suspend_certificate",
+    "sweep_certificates_without_pdf",
     "activate_framework",
     "create_framework_version",
     "import_framework",

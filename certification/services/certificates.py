@@ -4,17 +4,20 @@ import calendar
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import CharField, Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import User
+from lms.audit.services import record_event
+from lms.core.queueing import try_queue
 
 from .. import codes, notifications, pdf
 from ..eligibility import active_framework, check_eligibility, check_renewal
@@ -51,6 +54,14 @@ def printed_name_for(person: User) -> str:
     return chosen or person.get_full_name() or person.public_name
 
 
+def _audit_action(certificate: Certificate, from_status: str) -> str:
+    if not from_status:
+        return "certificate.renewed" if certificate.renewed_from_id else "certificate.issued"
+    if from_status == Status.SUSPENDED and certificate.status != Status.REVOKED:
+        return "certificate.reinstated"
+    return f"certificate.{certificate.status}"  # suspended, revoked, expired
+
+
 def _write_status_change(
     certificate: Certificate, *, from_status: str, by: User | None, reason: str
 ) -> None:
@@ -61,16 +72,37 @@ def _write_status_change(
         changed_by=by,
         reason=reason,
     )
+    data: dict[str, object] = {"change": change.pk, "from": from_status, "to": certificate.status}
+    if not from_status and certificate.renewed_from_id:
+        data["renews"] = certificate.renewed_from_id
+    record_event(
+        actor=by,
+        action=_audit_action(certificate, from_status),
+        target=certificate,
+        # Ids and statuses only: the reason is free text about a person; it stays in the
+        # certificate's own history.
+        data=data,
+    )
     if from_status:
         # In the same transaction as the change: the holder hears about it exactly once.
         notifications.notify_status_change(change)
 
 
-def _enqueue_pdf(certificate_id: int) -> None:
+def enqueue_certificate_pdf(*, certificate_id: int) -> bool:
+    """Hand a certificate's PDF (and its "issued" email) to a worker; never raises.
+
+    If the broker is down the certificate stays saved without its PDF, and the periodic
+    ``sweep_certificates_without_pdf`` queues it again later: the person who issued it sees
+    success, not an error page.
+    """
     from ..tasks import render_certificate_pdf_task
 
+    return try_queue(render_certificate_pdf_task, certificate_id)
+
+
+def _enqueue_pdf(certificate_id: int) -> None:
     # After commit: a worker must never look for a certificate that is not saved yet.
-    transaction.on_commit(lambda: render_certificate_pdf_task.delay(certificate_id))
+    transaction.on_commit(lambda: enqueue_certificate_pdf(certificate_id=certificate_id))
 
 
 def _insert_certificate(
@@ -356,6 +388,52 @@ def render_certificate_pdf(*, certificate: Certificate) -> Certificate:
     locked.save(update_fields=["pdf_name", "pdf_sha256"])
     logger.info("Certificate %s rendered", locked.pk)
     return locked
+
+
+def _certificates_to_sweep(*, grace: timedelta, window: timedelta) -> list[int]:
+    """Certificates issued more than ``grace`` ago whose PDF or "issued" email is missing.
+
+    A missing PDF is looked for whatever the certificate's age. A PDF already stored (someone
+    downloaded it before a worker ran) but no "issued" notification is looked for only within
+    ``window``: notifications are purged after a year, and an old certificate must not be
+    announced again. A certificate whose rendering already failed for good is left on the
+    failed-tasks screen for a person to look at, not retried every few minutes.
+    """
+    from lms.core.models import FailedTask
+    from lms.notifications.models import Notification
+
+    from ..tasks import render_certificate_pdf_task
+
+    now = timezone.now()
+    announced = Notification.objects.filter(
+        dedupe_key=Concat(Value("certificate.issued:"), Cast(OuterRef("pk"), CharField()))
+    )
+    ids = list(
+        Certificate.objects.alias(announced=Exists(announced))
+        .filter(issued_at__lt=now - grace)
+        .filter(Q(pdf_name="") | Q(issued_at__gte=now - window, announced=False))
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    given_up = {
+        tuple(args)
+        for args in FailedTask.objects.filter(
+            task_name=render_certificate_pdf_task.name, retried_at__isnull=True
+        ).values_list("args", flat=True)
+    }
+    return [pk for pk in ids if (pk,) not in given_up]
+
+
+def sweep_certificates_without_pdf(
+    *, grace: timedelta = timedelta(minutes=5), window: timedelta = timedelta(days=7)
+) -> int:
+    """Queue again the certificates whose PDF or "issued" email was never produced (the broker
+    was down when they were issued); returns how many were queued. Idempotent: the task renders
+    once and the email has a dedupe key."""
+    return sum(
+        enqueue_certificate_pdf(certificate_id=pk)
+        for pk in _certificates_to_sweep(grace=grace, window=window)
+    )
 
 
 @transaction.atomic

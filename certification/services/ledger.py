@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import User
+from lms.audit.services import record_event
 
 from ..models import (
     AttendanceRecord,
@@ -40,7 +41,20 @@ def _append(entry: LedgerEntry) -> LedgerEntry:
             if existing is not None:
                 return existing
         raise
+    _audit(entry, action="ledger.recorded")
     return entry
+
+
+def _audit(entry: LedgerEntry, *, action: str) -> None:
+    # Ids and codes only: the justification is free text about a person and stays in the ledger.
+    data: dict[str, object] = {
+        "person": entry.person_id,
+        "kind": entry.kind,
+        "source": entry.source,
+    }
+    if entry.supersedes_id:
+        data["supersedes"] = entry.supersedes_id
+    record_event(actor=entry.recorded_by, action=action, target=entry, data=data)
 
 
 @transaction.atomic
@@ -169,6 +183,7 @@ def supersede_entry(
     )
     new.full_clean(exclude=["dedupe_key", "supersedes"])
     new.save()
+    _audit(new, action="ledger.withdrawn" if withdraw else "ledger.superseded")
     return new
 
 

@@ -1,8 +1,8 @@
 """What the bench measures, and how: warm runs of one operation, median, p95 and SQL queries.
 
 Pages go through ``django.test.Client`` (the whole middleware stack, templates included).
-Each measure runs once with its queries captured, then ``warmups`` untimed runs, then ``runs``
-timed runs without capture (capturing queries would add its own cost to the timings).
+Each measure runs once to warm up, once with its queries captured, then ``warmups`` untimed
+runs, then ``runs`` timed runs without capture (capturing queries would add its own cost).
 """
 
 import base64
@@ -106,7 +106,10 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def run_measure(operation: Callable[[], Any], *, warmups: int, runs: int) -> Outcome:
-    """Queries of one run, then ``warmups`` untimed runs and ``runs`` timed ones."""
+    """Queries of one warm run, then ``warmups`` untimed runs and ``runs`` timed ones."""
+    # Queries are counted on a warm run: the first request of a process fills caches (Wagtail's
+    # site root, content types), which is not what each request costs.
+    operation()
     # A request resets the query log as it starts: start the capture from an empty log.
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
@@ -187,6 +190,15 @@ def _import_operation(rows: int) -> Callable[[], Any]:
             result = import_dataset("users", dataset, dry_run=False, actor=None)
             # Rolled back: every run imports into the same database.
             transaction.set_rollback(True)
+        # A timing of an import that wrote nothing would be meaningless (and flatteringly fast).
+        if not result.ok or result.new != rows:
+            problems = [*result.general_errors]
+            problems += [f"line {e.line}: {' '.join(e.messages)}" for e in result.row_errors[:3]]
+            raise RuntimeError(
+                f"The benchmark import did not import its {rows} new rows "
+                f"(new {result.new}, updated {result.updated}, unchanged {result.unchanged}, "
+                f"errors {result.errors}). " + "; ".join(problems)
+            )
         return result
 
     return operation

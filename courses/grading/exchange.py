@@ -52,14 +52,15 @@ class MeetingInRowWidget(widgets.Widget):
         self.sessions.prime(session_codes)
         ids = [s.pk for s in self.sessions.cache.values() if s is not None]
         for meeting in Meeting.objects.filter(session_id__in=ids).select_related("session"):
-            self.meetings[(meeting.session_id, meeting.starts_at)] = meeting
+            # To the second, the precision of an exported file.
+            self.meetings[(meeting.session_id, meeting.starts_at.replace(microsecond=0))] = meeting
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         session = self.sessions.clean((row or {}).get("session"))
         start = parse_datetime(value)
         if start is None:
             raise ValueError(_("This cell is empty; write when the meeting starts."))
-        meeting = self.meetings.get((session.pk, start))
+        meeting = self.meetings.get((session.pk, start.replace(microsecond=0)))
         if meeting is None:
             raise ValueError(
                 _("Session %(session)s has no meeting starting at %(start)s.")

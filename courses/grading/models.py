@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.models import StatusChange
+
 
 class Level(models.TextChoices):
     """The levels of every rubric criterion."""
@@ -241,27 +243,20 @@ class Assessment(models.Model):
             raise ValidationError({"pass_mark": _("The pass mark cannot exceed the maximum.")})
 
 
-class AssessmentStatusChange(models.Model):
+class AssessmentStatusChange(StatusChange):
     """One step of an assessment's workflow: draft → ready for review → released."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="status_changes"
     )
-    from_status = models.CharField(max_length=20, choices=Assessment.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Assessment.Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    from_status = models.CharField(
+        _("previous status"), max_length=20, choices=Assessment.Status.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    to_status = models.CharField(_("new status"), max_length=20, choices=Assessment.Status.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("assessment status change")
         verbose_name_plural = _("assessment status changes")
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 def default_descriptors() -> dict[str, str]:

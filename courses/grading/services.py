@@ -182,7 +182,7 @@ def push_attendance_rates(*, session: Session) -> int:
 
 
 def _set_assessment_status(
-    assessment: Assessment, status: str, *, by: User | None, note: str = ""
+    assessment: Assessment, status: str, *, by: User | None, reason: str = ""
 ) -> None:
     previous = assessment.status
     if previous == status:
@@ -194,7 +194,7 @@ def _set_assessment_status(
         fields.append("released_at")
     assessment.save(update_fields=fields)
     AssessmentStatusChange.objects.create(
-        assessment=assessment, from_status=previous, to_status=status, changed_by=by, note=note
+        assessment=assessment, from_status=previous, to_status=status, changed_by=by, reason=reason
     )
 
 
@@ -440,13 +440,22 @@ def grade(
             criteria_count=criteria_count,
         )
         if changed:
-            ResultChange.objects.create(
+            change = ResultChange.objects.create(
                 result=result,
                 kind=ResultChange.Kind.IMPORTED if imported else ResultChange.Kind.GRADED,
                 changed_by=by,
                 before=before,
                 after=_snapshot(result),
             )
+            if not imported:
+                # One line per result a trainer graded or regraded; the levels, feedback and
+                # justifications stay in the change (erasable), never in the append-only trail.
+                record_event(
+                    actor=by,
+                    action="result.graded",
+                    target=result,
+                    data={"assessment": assessment.pk, "change": change.pk},
+                )
         saved.append(result)
     if imported:
         record_event(

@@ -1,11 +1,14 @@
-"""Coordinators, assessors and superusers must protect their account with an authenticator app."""
+"""Coordinators, assessors and superusers must protect their account with an authenticator app;
+the Wagtail admin speaks the signed-in person's language."""
 
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .two_factor import has_authenticator_app, two_factor_required
@@ -59,4 +62,29 @@ class RequireTwoFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         request.session[CHECKED_SESSION_KEY] = [user.pk, time.time()]
+        return self.get_response(request)
+
+
+class AdminInPreferredLanguageMiddleware:
+    """The Wagtail admin lives outside the language prefixes, so Django's LocaleMiddleware gives
+    it the default language (French) whatever the person chose. A signed-in person reads it in
+    their preferred language instead, the one the switcher remembers; a language picked in their
+    Wagtail account settings still comes first (Wagtail applies it in its own views)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = ""
+
+    def __call__(self, request):
+        if not self.prefix:
+            self.prefix = reverse("wagtailadmin_home")
+        user = getattr(request, "user", None)
+        if (
+            request.path_info.startswith(self.prefix)
+            and user is not None
+            and user.is_authenticated
+            and getattr(user, "preferred_language", "") in dict(settings.LANGUAGES)
+        ):
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
         return self.get_response(request)

@@ -70,11 +70,13 @@ class CourseColumns:
     """How ``courseN``/``roleN`` columns are honoured; registered by the app that owns sessions
     (lms cannot import it). ``existing_codes`` returns which of the given codes exist;
     ``enrol`` receives (person, code, role) triples once the whole file is valid and must be
-    idempotent (importing the same file twice enrols once)."""
+    idempotent (importing the same file twice enrols once). ``unknown_code`` is the whole
+    sentence for a code that names nothing, with ``%(value)s`` (a sentence, not a label put in
+    a sentence: French and Dutch agree words with the label's gender)."""
 
     existing_codes: Callable[[set[str]], set[str]]
     enrol: Callable[..., None]
-    code_label: str | Promise = gettext_lazy("session code")
+    unknown_code: str | Promise = gettext_lazy("“%(value)s”: no session has this code.")
 
 
 _course_columns: list[CourseColumns] = []
@@ -317,10 +319,7 @@ class UserResource(resources.ModelResource):
             role_name = _text(row.get(f"role{n}")).lower()
             role = COURSE_ROLES.get(role_name)
             if code not in self._known_codes:
-                errors[f"course{n}"] = [
-                    _("“%(code)s” is not a known %(what)s.")
-                    % {"code": code, "what": self._hook.code_label}
-                ]
+                errors[f"course{n}"] = [str(self._hook.unknown_code) % {"value": code}]
             elif role is None:
                 errors[f"role{n}"] = [
                     _("“%(role)s” is not a role we can give by import: write student or teacher.")

@@ -1,6 +1,37 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class StatusChange(models.Model):
+    """What every status history shares: who changed the status, when and why.
+
+    A subclass adds its link to the parent row and ``from_status``/``to_status`` with the
+    parent's choices. ``changed_by`` is SET_NULL here; a history that must keep the person
+    (a certificate, a VAE candidacy) redeclares it with PROTECT.
+    """
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    from_status: str
+    to_status: str
+
+    class Meta:
+        abstract = True
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
 
 
 class WorkerHeartbeat(models.Model):

@@ -1,8 +1,10 @@
 """Write paths for operations data."""
 
+import enum
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,11 +45,14 @@ class NothingToRetry(Exception):
     """The task was retried already, or no longer exists."""
 
 
-@transaction.atomic
-def retry_failed_task(*, failed_id: int, by: User) -> FailedTask:
-    """Send a failed task again with the same arguments (once; the tasks are idempotent)."""
-    from celery import current_app
+class RetryOutcome(enum.Enum):
+    SENT = "sent"  # handed to a worker; if it fails there, it comes back as a new row
+    FAILED_AGAIN = "failed_again"  # tasks run in-process: it ran now, and failed again
+    NOT_SENT = "not_sent"  # the broker could not be reached
 
+
+@transaction.atomic
+def _claim_retry(*, failed_id: int, by: User) -> FailedTask:
     failed = FailedTask.objects.select_for_update().filter(pk=failed_id).first()
     if failed is None or failed.retried_at is not None:
         raise NothingToRetry
@@ -56,8 +61,6 @@ def retry_failed_task(*, failed_id: int, by: User) -> FailedTask:
     failed.retried_at = timezone.now()
     failed.retried_by = by
     failed.save(update_fields=["retried_at", "retried_by"])
-    task = current_app.tasks[failed.task_name]
-    args, kwargs = failed.args, failed.kwargs
     record_event(
         actor=by,
         action="task.retried",
@@ -65,15 +68,35 @@ def retry_failed_task(*, failed_id: int, by: User) -> FailedTask:
         summary=failed.task_name,
         data={"task": failed.task_name},
     )
-
-    def send() -> None:
-        try:
-            result = task.apply_async(args=args, kwargs=kwargs, retry=False)
-        except Exception:  # noqa: BLE001 - broker down: the row says so, retry again later
-            FailedTask.objects.filter(pk=failed.pk).update(retried_at=None, retried_by=None)
-            logger.warning("Could not queue the retry of failed task %s", failed.pk)
-            return
-        FailedTask.objects.filter(pk=failed.pk).update(retry_task_id=result.id or "")
-
-    transaction.on_commit(send)
     return failed
+
+
+def retry_failed_task(*, failed_id: int, by: User) -> RetryOutcome:
+    """Send a failed task again with the same arguments (once; the tasks are idempotent), and
+    say what became of it, so the screen never claims a success that did not happen.
+
+    Deliberately not one transaction: the claim commits first, so a second click finds it
+    claimed; then the task is sent. If it cannot be sent, or (in-process) fails again, the
+    claim is undone and the task stays in the list to look at.
+    """
+    failed = _claim_retry(failed_id=failed_id, by=by)
+    task = current_app.tasks[failed.task_name]
+    in_process = bool(current_app.conf.task_always_eager)
+    try:
+        result = task.apply_async(args=failed.args, kwargs=failed.kwargs, retry=False)
+        if in_process and result.failed():
+            raise result.result
+    except Exception as exc:  # noqa: BLE001 - broker down, or the task failed again in-process
+        # Only the error's type: its message may quote personal data.
+        FailedTask.objects.filter(pk=failed.pk).update(
+            retried_at=None,
+            retried_by=None,
+            **({"exception_type": type(exc).__name__[:200]} if in_process else {}),
+        )
+        if in_process:
+            logger.warning("Failed task %s failed again (%s)", failed.pk, type(exc).__name__)
+            return RetryOutcome.FAILED_AGAIN
+        logger.warning("Could not queue the retry of failed task %s", failed.pk)
+        return RetryOutcome.NOT_SENT
+    FailedTask.objects.filter(pk=failed.pk).update(retry_task_id=result.id or "")
+    return RetryOutcome.SENT

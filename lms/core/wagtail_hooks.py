@@ -35,11 +35,28 @@ def failed_task_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def failed_task_retry(request: HttpRequest, failed_id: int) -> HttpResponse:
     try:
-        services.retry_failed_task(failed_id=failed_id, by=request.user)
+        outcome = services.retry_failed_task(failed_id=failed_id, by=request.user)
     except services.NothingToRetry:
         messages.warning(request, _("This task was already sent again: nothing to do."))
-    else:
+        return redirect("core_failed_tasks")
+    if outcome is services.RetryOutcome.SENT:
         messages.success(request, _("The task was sent again; it runs in a moment."))
+    elif outcome is services.RetryOutcome.FAILED_AGAIN:
+        messages.error(
+            request,
+            _(
+                "The task ran again and failed again: it stays in the list. Check what it "
+                "depends on (a service, a file) before trying again."
+            ),
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "The task could not be sent: the task queue cannot be reached. It stays in the "
+                "list; try again in a few minutes."
+            ),
+        )
     return redirect("core_failed_tasks")
 
 

@@ -11,6 +11,7 @@ class DataExchangeConfig(AppConfig):
         # The users dataset lives in lms like this app; higher apps register theirs themselves.
         from lms.accounts.resources import UserResource
 
+        from . import checks  # noqa: F401 - registers the system check
         from .registry import Exchange, register
 
         register(

@@ -1,18 +1,23 @@
 """Reading and writing spreadsheets: CSV, XLSX and JSON, chosen by the file's extension.
 
 Files come from spreadsheets saved by hand: CSV may be UTF-8 (with or without BOM) or Windows
-Latin-1, separated by commas, semicolons (French Excel) or tabs, with ragged lines. Exports are
-UTF-8 with a BOM so that Excel shows accents, and cells that a spreadsheet would run as a formula
-are neutralised.
+Latin-1, separated by commas, semicolons (French Excel) or tabs, with ragged lines; control
+characters (NUL…) are removed from every cell. Exports are UTF-8 with a BOM so that Excel shows
+accents, and text cells that a spreadsheet would run as a formula get a leading apostrophe
+(``lms.core.spreadsheets``); reading a CSV or XLSX file strips it again, so a file exported then
+imported changes nothing.
 """
 
 import csv
 import io
 import json
+import re
 from pathlib import PurePath
 
 import tablib
 from django.utils.translation import gettext as _
+
+from lms.core.spreadsheets import neutralise_formula, restore_formula
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -20,8 +25,11 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-FORMULA_STARTS = ("=", "@", "\t", "\r")
+# Control characters other than tab, line feed and carriage return: invisible in a spreadsheet,
+# refused by PostgreSQL (NUL) or by XML (the XLSX export). Removed from every cell read.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Formats opened in spreadsheets: their text cells are neutralised on export, restored on import.
+SPREADSHEET_FORMATS = ("csv", "xlsx")
 
 
 class FileRefused(ValueError):
@@ -98,31 +106,32 @@ def _read_json(content: bytes) -> tuple[list[str], list[list[object]]]:
     return headers, [[item.get(key) for key in headers] for item in data]
 
 
+def _clean(cell: object) -> object:
+    return CONTROL_CHARACTERS.sub("", cell) if isinstance(cell, str) else cell
+
+
 def read_dataset(content: bytes, fmt: str) -> tablib.Dataset:
     """The table held by ``content``; FileRefused with a kind message when it cannot be read."""
     if not content:
         raise FileRefused(_("This file is empty."))
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json}[fmt]
     headers, lines = reader(content)
-    headers = [str(h).strip().lstrip("\ufeff") for h in headers]
+    headers = [CONTROL_CHARACTERS.sub("", str(h)).strip().lstrip("\ufeff") for h in headers]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         raise FileRefused(_("This file has no header line: its first line must name the columns."))
     width = len(headers)
+    spreadsheet = fmt in SPREADSHEET_FORMATS
     dataset = tablib.Dataset(headers=headers)
     for line in lines:
         cells = list(line[:width]) + [""] * (width - len(line))
-        cells = ["" if cell is None else cell for cell in cells]
+        cells = ["" if cell is None else _clean(cell) for cell in cells]
+        if spreadsheet:
+            cells = [restore_formula(cell) for cell in cells]
         if any(str(cell).strip() for cell in cells):
             dataset.append(cells)
     return dataset
-
-
-def _neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def write_dataset(dataset: tablib.Dataset, fmt: str) -> bytes:
@@ -132,7 +141,7 @@ def write_dataset(dataset: tablib.Dataset, fmt: str) -> bytes:
         return json.dumps(rows, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     safe = tablib.Dataset(headers=dataset.headers)
     for row in dataset:
-        safe.append([_neutralise(value) for value in row])
+        safe.append([neutralise_formula(value) for value in row])
     if fmt == "csv":
         return ("\ufeff" + safe.export("csv")).encode("utf-8")
     if fmt == "xlsx":

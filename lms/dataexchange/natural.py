@@ -192,6 +192,13 @@ def render_datetime(value: datetime | None) -> str:
     return local.isoformat(timespec=spec)
 
 
+def same_second(first: datetime | None, second: datetime | None) -> bool:
+    """Whether two moments are equal at the precision of a file (microseconds ignored)."""
+    if first is None or second is None:
+        return first is second
+    return first.replace(microsecond=0) == second.replace(microsecond=0)
+
+
 class DateTimeWidget(widgets.Widget):
     def __init__(self, *, required: bool = False) -> None:
         super().__init__()
@@ -435,12 +442,33 @@ class NaturalKeyResource(ModelResource):
             super().validate_instance(instance, errors, validate_unique)
         except ValidationError as error:
             columns = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
+            # A row rule (``check``) and the model's clean() may say the same thing: once.
             raise ValidationError(
                 {
-                    columns.get(key, key) if key != NON_FIELD_ERRORS else key: messages
+                    columns.get(key, key) if key != NON_FIELD_ERRORS else key: list(
+                        dict.fromkeys(messages)
+                    )
                     for key, messages in error.message_dict.items()
                 }
             ) from None
+
+    def import_field(
+        self, field: Any, instance: Any, row: Any, is_m2m: bool = False, **kwargs: Any
+    ) -> None:
+        """A date and time equal to the recorded one at the file's precision (the second) keeps
+        the recorded value: a value saved with microseconds (``timezone.now()``) is exported to
+        the second, and importing that file again must find the row unchanged."""
+        widget = field.widget
+        if (
+            isinstance(widget, DateTimeWidget)
+            and field.attribute
+            and field.column_name in row
+            and instance.pk is not None
+        ):
+            recorded = getattr(instance, field.attribute, None)
+            if recorded is not None and same_second(recorded, widget.clean(row[field.column_name])):
+                return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def iter_queryset(self, queryset: Any) -> Any:
         # import-export pages through querysets that prefetch, which costs queries per page;

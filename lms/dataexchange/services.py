@@ -30,6 +30,7 @@ from import_export.results import Result, RowResult
 
 from lms.accounts.models import User
 from lms.audit.services import record_event
+from lms.core.queueing import try_queue
 from lms.notifications.models import Category
 from lms.notifications.services import notify
 
@@ -400,10 +401,7 @@ def start_check(*, job: ImportJob) -> ImportJob:
 def _enqueue(task: Any, run: Callable[..., Any], job_id: int) -> None:
     """Hand a job to a worker; if the broker is down, do the work here rather than leave the
     job spinning (slower for the coordinator, but the file is checked or imported)."""
-    try:
-        task.apply_async((job_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure
-        logger.warning("Could not queue import job %s; running it in the request.", job_id)
+    if not try_queue(task, job_id):
         run(job_id=job_id)
 
 
@@ -621,12 +619,13 @@ def record_job_file_download(*, job: ImportJob, actor: User) -> None:
 def _notify_finished(job: ImportJob) -> None:
     if job.created_by is None:
         return
-    label = str(registry.get(job.exchange).label) if job.exchange in registry.names() else ""
+    # The label stays lazy: notify() renders it in the recipient's language, not the worker's.
+    label = registry.get(job.exchange).label if job.exchange in registry.names() else job.exchange
     notify(
         recipient=job.created_by,
         event="dataexchange.import_finished",
         template="emails/import_finished",
-        context={"job": job, "dataset_label": label or job.exchange},
+        context={"job": job, "dataset_label": label},
         dedupe_key=f"dataexchange.import.{job.pk}.finished",
         category=Category.STAFF,
         url=reverse("dataexchange_job", args=[job.pk]),

@@ -11,24 +11,28 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from lms.accounts.models import User
+from lms.core.queueing import try_queue
 
 from .models import Category, EmailPreference, Notification, OutboxEmail
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
+# A mail-server error is tried again after 2, 4, 8 … minutes, at most 8 hours apart: the
+# eleventh failure, about 24 hours after the first, marks the email failed for a person to look at.
+MAX_ATTEMPTS = 11
+RETRY_DELAY_CAP = timedelta(hours=8)
 # A row still "sending" after this long belongs to a worker that died mid-send. We cannot know
 # whether the SMTP server accepted it, so it is marked failed for a human to retry: at most once.
 SENDING_TIMEOUT = timedelta(minutes=15)
@@ -57,6 +61,15 @@ class Attachment:
     filename: str
     content: str
     mimetype: str
+
+
+def retry_delay(*, attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt before the next one."""
+    return min(timedelta(minutes=2**attempts), RETRY_DELAY_CAP)
+
+
+def _due(now: datetime) -> Q:
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
 
 def wants_email(*, user: User, category: str) -> bool:
@@ -138,12 +151,7 @@ def enqueue_delivery(*, outbox_id: int) -> None:
     """Hand an outbox email to a worker; if the broker is down, leave it for the sweep."""
     from .tasks import deliver_outbox_email_task
 
-    try:
-        deliver_outbox_email_task.apply_async((outbox_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure: the sweep delivers it later
-        logger.warning(
-            "Could not queue outbox email %s; the periodic sweep will send it.", outbox_id
-        )
+    try_queue(deliver_outbox_email_task, outbox_id)
 
 
 def deliver_outbox_email(*, outbox_id: int) -> bool:
@@ -152,8 +160,12 @@ def deliver_outbox_email(*, outbox_id: int) -> bool:
     Deliberately not one transaction: the claim (pending → sending) must be committed before the
     SMTP conversation, so that a second task for the same email finds it claimed and stops.
     """
-    claimed = OutboxEmail.objects.filter(pk=outbox_id, status=OutboxEmail.Status.PENDING).update(
-        status=OutboxEmail.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    now = timezone.now()
+    # Not before its next attempt is due: a late duplicate task must not cut the backoff short.
+    claimed = (
+        OutboxEmail.objects.filter(pk=outbox_id, status=OutboxEmail.Status.PENDING)
+        .filter(_due(now))
+        .update(status=OutboxEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
         return False
@@ -173,18 +185,22 @@ def deliver_outbox_email(*, outbox_id: int) -> bool:
         OutboxEmail.objects.filter(pk=outbox_id).update(
             status=OutboxEmail.Status.FAILED if give_up else OutboxEmail.Status.PENDING,
             last_error=type(exc).__name__,
+            next_attempt_at=None
+            if give_up
+            else timezone.now() + retry_delay(attempts=outbox.attempts),
         )
         if give_up:
             return False
         raise TransientDeliveryError(type(exc).__name__) from exc
     OutboxEmail.objects.filter(pk=outbox_id).update(
-        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
     )
     return True
 
 
 def sweep_outbox(*, grace: timedelta | None = None, limit: int = 500) -> int:
-    """Send what was left behind (broker down at commit time) and flag interrupted sends."""
+    """Send what was left behind (broker down at commit time) or is due for another attempt
+    (mail server down: see ``retry_delay``), and flag interrupted sends."""
     if grace is None:
         grace = timedelta(seconds=settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS)
     now = timezone.now()
@@ -193,6 +209,7 @@ def sweep_outbox(*, grace: timedelta | None = None, limit: int = 500) -> int:
     ).update(status=OutboxEmail.Status.FAILED, last_error="Interrupted while sending")
     pending = list(
         OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lt=now - grace)
+        .filter(_due(now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -209,7 +226,7 @@ def sweep_outbox(*, grace: timedelta | None = None, limit: int = 500) -> int:
 def retry_outbox_email(*, outbox_id: int) -> bool:
     """A coordinator asks to try a failed email again."""
     updated = OutboxEmail.objects.filter(pk=outbox_id, status=OutboxEmail.Status.FAILED).update(
-        status=OutboxEmail.Status.PENDING, attempts=0, last_error=""
+        status=OutboxEmail.Status.PENDING, attempts=0, last_error="", next_attempt_at=None
     )
     if updated:
         transaction.on_commit(lambda: enqueue_delivery(outbox_id=outbox_id))

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -28,8 +28,11 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     )
     services.mark_read(user=request.user, notification_ids=[notification.pk])
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        # A URL, never a view name: redirect() would try to reverse "-1" and fail.
+        return HttpResponseRedirect(target)
     return redirect("notifications:list")
 
 

@@ -23,7 +23,15 @@ PERMISSION = "notifications.view_outboxemail"
 def outbox_index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or OutboxEmail.Status.FAILED
     queryset = OutboxEmail.objects.filter(status=status).only(
-        "pk", "event", "subject", "status", "attempts", "last_error", "created_at", "language"
+        "pk",
+        "event",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+        "language",
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return TemplateResponse(

@@ -1,7 +1,8 @@
 """CSV and XLSX files of a table (headers, rows, total), written without third-party glue.
 
 CSV is comma-separated UTF-8 with a byte-order mark, so that Excel (which guesses the encoding
-from the BOM) shows accents right; XLSX is written with openpyxl, numbers as numbers.
+from the BOM) shows accents right; XLSX is written with openpyxl, numbers as numbers. Text that a
+spreadsheet would run as a formula (a course title starting with "=") gets a leading apostrophe.
 """
 
 import csv
@@ -14,6 +15,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from lms.core.spreadsheets import neutralise_formula
+
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,15 +24,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, Decimal | int | float | str):
+    if isinstance(value, Decimal | int | float):
         return value
-    return str(value)
+    return neutralise_formula(str(value))
 
 
 def csv_bytes(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([str(h) for h in header])
+    writer.writerow([neutralise_formula(str(h)) for h in header])
     for row in rows:
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -40,7 +43,7 @@ def xlsx_bytes(header: Sequence[Any], rows: Sequence[Sequence[Any]], *, sheet: s
     worksheet = workbook.active
     # Sheet titles: at most 31 characters, none of []:*?/\
     worksheet.title = "".join(c for c in str(sheet) if c not in "[]:*?/\\")[:31] or "Report"
-    worksheet.append([str(h) for h in header])
+    worksheet.append([neutralise_formula(str(h)) for h in header])
     for row in rows:
         worksheet.append([_cell(v) for v in row])
     for index, title in enumerate(header, start=1):

@@ -3,17 +3,17 @@
 One row per training enrolment and per VAE candidacy (sources registered by courses and vae).
 No name, email, free text or exact date leaves the database:
 
-- ``person`` is a pseudonym (P001, P002…) drawn at random for each file: the same person has the
-  same pseudonym within one file (so rows can be linked), never across files, and it is neither
-  a database id nor derived from any personal field;
+- no column links two rows to the same person (no pseudonym): with a pseudonym, someone in two
+  groups of K people each is unique by the pair of groups. Person ids are read to count distinct
+  people per group, then removed before any row leaves this module;
 - dates are coarsened to the month (YYYY-MM); hours attended to a bucket;
-- quasi-identifiers are ``route``, ``region``, ``course`` and ``month``. Any combination of them
-  shared by fewer than K distinct people is generalised step by step: first the month becomes
-  the year, then the region becomes "*" (any); a combination still below K after both steps is
+- quasi-identifiers are ``route``, ``region``, ``course``, ``certification`` and ``month`` (a VAE
+  row has no course: its certification is what tells it apart). Any combination of them shared
+  by fewer than K distinct people is generalised step by step: first the month becomes the
+  year, then the region becomes "*" (any); a combination still below K after both steps is
   dropped. The count of generalised and dropped rows is returned (and audited), never the rows.
 """
 
-import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,9 +29,8 @@ from lms.audit.services import record_event
 from .exports import csv_bytes, xlsx_bytes
 from .registry import research_sources
 
-# Columns of the file, in order (``person`` is the pseudonym).
+# Columns of the file, in order. Sources also give ``person`` (an id), used only for counting.
 COLUMNS = [
-    "person",
     "route",
     "region",
     "course",
@@ -42,7 +41,7 @@ COLUMNS = [
     "assessed",
     "certified",
 ]
-QUASI_IDENTIFIERS = ("route", "region", "course", "month")
+QUASI_IDENTIFIERS = ("route", "region", "course", "certification", "month")
 ANY = "*"
 # Buckets of attended hours: the lower bound of each, in hours.
 HOUR_BUCKETS = (0, 1, 12, 24, 48, 84)
@@ -107,20 +106,18 @@ def suppress_small_groups(rows: list[dict[str, Any]], k: int) -> tuple[list[dict
 
 
 def build_dataset(*, k: int | None = None) -> Dataset:
-    """Every registered source's rows, pseudonymised and with small groups suppressed."""
-    rows = [dict(row) for source in research_sources() for row in source.rows()]
-    # A fresh random order for each file: the pseudonyms say nothing about ids or sign-up order.
-    people = list({row["person"] for row in rows})
-    secrets.SystemRandom().shuffle(people)
-    width = max(3, len(str(len(people))))
-    pseudonyms = {person: f"P{index:0{width}d}" for index, person in enumerate(people, start=1)}
-    for row in rows:
-        row["person"] = pseudonyms[row["person"]]
-        for column in COLUMNS:
-            row.setdefault(column, "")
+    """Every registered source's rows, with small groups suppressed and nothing that links two
+    rows to one person."""
+    rows = []
+    for source in research_sources():
+        for row in source.rows():
+            rows.append({"person": row["person"], **{c: row.get(c, "") for c in COLUMNS}})
     kept, generalised, dropped = suppress_small_groups(rows, k or k_threshold())
-    kept.sort(key=lambda row: tuple(str(row[c]) for c in ("route", "month", "course", "person")))
-    return Dataset(rows=kept, generalised=generalised, dropped=dropped)
+    # The person id is dropped here; rows are sorted by content, so their order says nothing
+    # about who they belong to either.
+    published = [{column: row[column] for column in COLUMNS} for row in kept]
+    published.sort(key=lambda row: tuple(str(row[c]) for c in COLUMNS))
+    return Dataset(rows=published, generalised=generalised, dropped=dropped)
 
 
 @transaction.atomic

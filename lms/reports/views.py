@@ -34,7 +34,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         return _report_index(request)
 
 
-def _report_index(request: HttpRequest) -> HttpResponse:
+def _report_index(request: HttpRequest, *, download_refused: bool = False) -> HttpResponse:
     filterset = _filterset(request)
     sections = []
     query = ""
@@ -67,7 +67,9 @@ def _report_index(request: HttpRequest) -> HttpResponse:
             "query": query,
             "can_export_research": request.user.has_perm(RESEARCH),
             "k": k_threshold(),
+            "download_refused": download_refused,
         },
+        status=400 if download_refused else 200,
     )
 
 
@@ -84,7 +86,9 @@ def _report_table(request: HttpRequest, section: str, table: str, fmt: str) -> H
         raise Http404
     filterset = _filterset(request)
     if not filterset.is_valid():
-        raise Http404
+        # A link with filters that no longer hold (a course deleted, dates typed by hand): the
+        # Reports page with the form's errors, rather than "not found".
+        return _report_index(request, download_refused=True)
     tables = {t.key: t for t in found.build(filterset.to_filters())}
     if table not in tables:
         raise Http404

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from certification import codes, pdf, services
 from certification.models import Certificate, LedgerEntry
 from certification.services.certificates import _insert_certificate
+from lms.accounts.models import User
 from tests.base import PersonasTestCase
 from tests.certification.helpers import make_certification, make_eligible
 
@@ -275,6 +276,61 @@ class PdfTests(PersonasTestCase):
         )
         with storages["private"].open(again.pdf_name, "rb") as file:
             self.assertEqual(file.read(), self.content)
+
+
+# Month names written out, so the test does not ask Django what it is testing.
+MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+
+
+class PdfLanguageTests(PersonasTestCase):
+    """The certificate is printed in its holder's language: labels and the month of the date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.framework, cls.certification = make_certification()
+        make_eligible(cls.trainee, cls.framework)
+
+    def pdf_text(self, language: str) -> tuple[Certificate, str]:
+        User.objects.filter(pk=self.trainee.pk).update(preferred_language=language)
+        self.trainee.refresh_from_db()
+        with self.captureOnCommitCallbacks(execute=True):
+            certificate = services.issue_certificate(
+                person=self.trainee, certification=self.certification
+            )
+        certificate = Certificate.objects.get(pk=certificate.pk)
+        with storages["private"].open(certificate.pdf_name, "rb") as file:
+            reader = PdfReader(io.BytesIO(file.read()))
+        return certificate, " ".join(page.extract_text() for page in reader.pages)
+
+    def month(self, language: str, certificate: Certificate) -> str:
+        return MONTHS[language].split()[timezone.localtime(certificate.issued_at).month - 1]
+
+    def test_a_dutch_speaking_holder_gets_a_certificate_in_dutch(self):
+        certificate, text = self.pdf_text("nl")
+
+        self.assertEqual(certificate.language, "nl")
+        self.assertIn("CERTIFICAAT", text)  # text-transform: uppercase
+        self.assertIn("wordt uitgereikt aan", text)
+        self.assertIn("Verificatiecode", text)
+        self.assertIn(f"Uitgereikt op {timezone.localtime(certificate.issued_at).day} ", text)
+        self.assertIn(self.month("nl", certificate), text)
+        self.assertNotIn(self.month("fr", certificate), text)
+        self.assertNotIn("Délivré le", text)
+
+    def test_a_french_speaking_holder_gets_a_certificate_in_french(self):
+        certificate, text = self.pdf_text("fr")
+
+        self.assertEqual(certificate.language, "fr")
+        self.assertIn("est décerné à", text)
+        self.assertIn("Code de vérification", text)
+        self.assertIn(f"Délivré le {timezone.localtime(certificate.issued_at).day} ", text)
+        self.assertIn(self.month("fr", certificate), text)
+        self.assertNotIn(self.month("nl", certificate), text)
+        self.assertNotIn("Uitgereikt op", text)
 
 
 class AutoIssueEverywhereAndExpiryReminderTests(PersonasTestCase):

@@ -1,3 +1,6 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -8,7 +11,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from cms_pages.models import CourseIndexPage, CoursePage, HomePage, SessionFinderPage
 from courses import services
-from courses.models import Region, Session
+from courses.models import Meeting, Region, Session
 from tests.courses.factories import (
     CompetencyFactory,
     CourseFactory,
@@ -277,3 +280,24 @@ class EnrolmentStateOnThePageTests(CataloguePagesTestCase):
         response = self.client.get(f"/en{self.finder.url}{later.pk}/")
         self.assertContains(response, "Enrolment opens on")
         self.assertNotContains(response, f"/formations/sessions/{later.pk}/inscription/")
+
+
+class LocalisedDatesTests(CataloguePagesTestCase):
+    """Dates are written out in the reader's language (month and day names)."""
+
+    def test_the_session_page_writes_its_dates_in_french_and_in_dutch(self):
+        session = SessionFactory(course=self.course, venue=self.liege, meetings=0)
+        starts = datetime(2030, 3, 12, 9, 30, tzinfo=ZoneInfo("Europe/Brussels"))  # a Tuesday
+        Meeting.objects.create(
+            session=session, starts_at=starts, ends_at=starts + timedelta(hours=6)
+        )
+        url = f"{self.finder.url}{session.pk}/"
+
+        french = self.client.get(url)
+        dutch = self.client.get(f"/nl{url}")
+
+        self.assertContains(french, "mardi 12 mars 2030, 09:30–15:30")
+        self.assertNotContains(french, "maart")
+        self.assertContains(dutch, "dinsdag 12 maart 2030, 09:30–15:30")
+        self.assertNotContains(dutch, "mars 2030")
+        self.assertNotContains(dutch, "March")

@@ -138,6 +138,35 @@ class SessionFormTests(EnglishPersonasTestCase):
             200,
         )
 
+    def test_a_meeting_row_without_a_readable_id_is_refused_on_the_form(self):
+        """The hidden id of a meeting row, removed or garbled, was a server error (found by
+        the fuzz suite): now the form says the rows were changed and nothing is saved."""
+        from tests.security.pageforms import untouched_form
+
+        session = SessionFactory(meetings=2, notes="Avant")
+        meetings = list(session.meetings.values_list("pk", "starts_at"))
+        self.login(self.coordinator)
+        url = f"/admin/courses_sessions/edit/{session.pk}/"
+        sent = untouched_form(self.client.get(url).content.decode())
+        self.assertIn("meetings-0-id", sent)
+        for garbled in (None, "abc", "1.5"):
+            with self.subTest(id=garbled):
+                data = {**sent, "notes": "Après"}
+                if garbled is None:
+                    del data["meetings-0-id"]
+                else:
+                    data["meetings-0-id"] = garbled
+
+                response = self.client.post(url, data)
+
+                self.assertContains(response, "Some rows of this form were changed outside")
+                session.refresh_from_db()
+                self.assertEqual(session.notes, "Avant")
+                self.assertEqual(list(session.meetings.values_list("pk", "starts_at")), meetings)
+
+        response = self.client.post(url, {**sent, "notes": "Après"})
+        self.assertEqual(response.status_code, 302)  # the untouched form still saves
+
 
 class OfferPlacesActionTests(EnglishPersonasTestCase):
     def test_after_adding_places_the_coordinator_offers_them_to_the_waiting_list(self):

@@ -2,9 +2,10 @@ from icalendar import Calendar
 
 from courses import services
 from courses.ics import session_ics
+from lms.notifications.models import OutboxEmail
 from tests.courses.base import EnglishPersonasTestCase as PersonasTestCase
 
-from .factories import SessionFactory
+from .factories import SessionFactory, VenueFactory
 
 
 class SessionCalendarTests(PersonasTestCase):
@@ -60,3 +61,89 @@ class PersonalFeedTests(PersonasTestCase):
         response = self.client.post("/formations/calendrier/nouvelle-adresse/")
         self.assertRedirects(response, "/formations/mes-inscriptions/")
         self.assertTrue(hasattr(self.trainee, "calendar_feed_token"))
+
+
+class CalendarUpdatesTests(PersonasTestCase):
+    """Calendar apps apply an update only when SEQUENCE grows for the same UID, and remove an
+    event on METHOD:CANCEL."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.session = SessionFactory(meetings=2, meetings__days=10)
+
+    def setUp(self):
+        super().setUp()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.enrolment = services.enrol_trainee(session=self.session, trainee=self.trainee)
+
+    def calendar(self, event: str) -> Calendar:
+        email = OutboxEmail.objects.filter(recipient=self.trainee, event=event).latest("pk")
+        [attachment] = email.attachments
+        self.assertEqual(attachment["mimetype"], "text/calendar")
+        return Calendar.from_ical(attachment["content"])
+
+    def revisions(self, calendar: Calendar) -> dict[str, int]:
+        return {str(e["UID"]): int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")}
+
+    def test_a_change_keeps_each_uid_and_raises_its_sequence(self):
+        confirmed = self.revisions(self.calendar("enrolment.confirmed"))
+        self.assertEqual(set(confirmed.values()), {0})
+        meeting = self.session.meetings.order_by("starts_at").first()
+        uid = f"meeting-{meeting.pk}@"
+
+        with self.captureOnCommitCallbacks(execute=True):
+            meeting.room = "Salle 2"
+            meeting.save()
+        changed = self.revisions(self.calendar("session.changed"))
+
+        self.assertEqual(set(changed), set(confirmed))
+        [(changed_uid, revision)] = [(u, r) for u, r in changed.items() if u.startswith(uid)]
+        self.assertEqual(revision, 1)
+        # The other meeting did not change: its revision stays.
+        self.assertEqual(sorted(changed.values()), [0, 1])
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.session.venue = VenueFactory(name="Maison des associations")
+            self.session.save()
+        moved = self.revisions(self.calendar("session.changed"))
+        self.assertEqual(moved[changed_uid], 2)
+        self.assertEqual(sorted(moved.values()), [1, 2])
+
+    def test_a_cancelled_session_sends_a_cancel_file_that_supersedes_the_invitation(self):
+        confirmed = self.revisions(self.calendar("enrolment.confirmed"))
+
+        with self.captureOnCommitCallbacks(execute=True):
+            services.cancel_session(
+                session=self.session, by=self.coordinator, reason="Le formateur est malade."
+            )
+
+        calendar = self.calendar("enrolment.cancelled")
+        self.assertEqual(str(calendar["METHOD"]), "CANCEL")
+        events = calendar.walk("VEVENT")
+        self.assertEqual({str(e["STATUS"]) for e in events}, {"CANCELLED"})
+        self.assertTrue(all("ORGANIZER" in e for e in events))
+        cancelled = self.revisions(calendar)
+        self.assertEqual(set(cancelled), set(confirmed))
+        self.assertTrue(all(cancelled[uid] > confirmed[uid] for uid in confirmed))
+
+    def test_a_trainee_who_gives_up_their_place_gets_a_cancel_file(self):
+        confirmed = self.revisions(self.calendar("enrolment.confirmed"))
+
+        with self.captureOnCommitCallbacks(execute=True):
+            services.cancel_enrolment(enrolment=self.enrolment, by=self.trainee)
+
+        calendar = self.calendar("enrolment.cancelled")
+        self.assertEqual(str(calendar["METHOD"]), "CANCEL")
+        self.assertEqual(self.revisions(calendar), confirmed)
+
+    def test_leaving_the_waiting_list_sends_no_calendar_file(self):
+        full = SessionFactory(capacity=1)
+        services.enrol_trainee(session=full, trainee=self.other_trainee)
+        waiting = services.enrol_trainee(session=full, trainee=self.trainee)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            services.cancel_enrolment(enrolment=waiting, by=self.trainee)
+
+        email = OutboxEmail.objects.filter(recipient=self.trainee, event="enrolment.cancelled")
+        self.assertEqual(email.get().attachments, [])

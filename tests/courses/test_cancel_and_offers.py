@@ -8,6 +8,7 @@ from django.utils import timezone
 from courses import services
 from courses.models import Enrolment, EnrolmentStatusChange
 from lms.accounts.roles import Role
+from lms.notifications.models import OutboxEmail
 from tests.courses.base import EnglishPersonasTestCase as PersonasTestCase
 from tests.lms.factories import UserFactory
 
@@ -135,6 +136,49 @@ class OfferTests(PersonasTestCase):
         self.assertEqual(len(offer_mail), 1)
         self.assertIn("A place is free for you", offer_mail[0].subject)
         self.assertIn("text/html", offer_mail[0].alternatives[0][1])
+
+
+class ReasonLanguageTests(PersonasTestCase):
+    """A reason the system gives is written in the trainee's language, not the actor's; a
+    reason a coordinator typed reaches the trainee as typed."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.dutch = UserFactory(first_name="Lotte", role=Role.TRAINEE, preferred_language="nl")
+        cls.session = SessionFactory(capacity=1)
+
+    def setUp(self):
+        self.first = services.enrol_trainee(session=self.session, trainee=self.trainee)
+        self.waiting = services.enrol_trainee(session=self.session, trainee=self.dutch)
+
+    def text_to_dutch_trainee(self, event: str) -> str:
+        return OutboxEmail.objects.get(recipient=self.dutch, event=event).text_body
+
+    def test_a_place_offered_after_someone_else_cancels_gives_the_reason_in_dutch(self):
+        # The actor reads French here: the reason must not follow them.
+        services.cancel_enrolment(enrolment=self.first, by=self.trainee)
+
+        text = self.text_to_dutch_trainee("enrolment.offered")
+        self.assertIn("Reden: Er is een plaats vrijgekomen.", text)
+        # The history keeps the reason too.
+        self.assertTrue(self.waiting.status_changes.exclude(reason="").exists())
+
+    def test_an_offer_expired_by_the_periodic_job_gives_the_reason_in_dutch(self):
+        services.cancel_enrolment(enrolment=self.first, by=self.trainee)
+
+        services.expire_offers(now=timezone.now() + timedelta(days=30))
+
+        text = self.text_to_dutch_trainee("enrolment.offer_expired")
+        self.assertIn("Het aanbod werd niet op tijd beantwoord.", text)
+
+    def test_a_reason_a_coordinator_typed_stays_as_typed(self):
+        services.cancel_enrolment(
+            enrolment=self.waiting, by=self.coordinator, reason="Le formateur est malade."
+        )
+
+        text = self.text_to_dutch_trainee("enrolment.cancelled")
+        self.assertIn("Reden: Le formateur est malade.", text)
 
 
 class ApprovalTests(PersonasTestCase):

@@ -1,7 +1,10 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from django.core import mail
 
 from courses import services
-from courses.models import Enrolment
+from courses.models import Enrolment, Meeting
 from lms.accounts.roles import Role
 from tests.courses.base import EnglishPersonasTestCase as PersonasTestCase
 from tests.lms.factories import UserFactory
@@ -50,6 +53,24 @@ class EnrolViewTests(PersonasTestCase):
         deliver_outbox_email_task(outbox.pk)
         deliver_outbox_email_task(outbox.pk)
         self.assertEqual(len(mail.outbox), 1)
+
+    def test_the_confirmation_email_writes_the_dates_in_the_trainees_language(self):
+        session = SessionFactory(meetings=0)
+        starts = datetime(2030, 3, 12, 9, 30, tzinfo=ZoneInfo("Europe/Brussels"))  # a Tuesday
+        Meeting.objects.create(
+            session=session, starts_at=starts, ends_at=starts + timedelta(hours=6)
+        )
+        dutch = UserFactory(email="an@example.org", preferred_language="nl")
+
+        with self.captureOnCommitCallbacks(execute=True):
+            services.enrol_trainee(session=session, trainee=dutch)
+
+        (message,) = [m for m in mail.outbox if m.to == [dutch.email]]
+        html = message.alternatives[0][0]
+        for text in (message.body, html):
+            self.assertIn("dinsdag 12 maart 2030, 09:30", text)
+            self.assertNotIn("March", text)
+            self.assertNotIn("mars", text)
 
 
 class OwnEnrolmentOnlyTests(PersonasTestCase):

@@ -1,6 +1,7 @@
 """Moodle's course1/role1 columns enrol trainees and appoint trainers, once."""
 
 from django.test import TestCase
+from django.utils import translation
 
 from courses.models import Enrolment, Session
 from lms.accounts.models import User
@@ -52,6 +53,20 @@ class MoodleCourseColumnsTests(TestCase):
         self.assertIn("XYZ", summary.row_errors[0].messages[0])
         self.assertFalse(User.objects.exists())
         self.assertFalse(Enrolment.objects.exists())
+
+    def test_an_unknown_session_is_one_whole_sentence_saying_what_to_write(self):
+        # Never a label slotted into a sentence ("is not a known %(what)s"): French agrees
+        # "connu" with the label's gender and got "un référence … connu".
+        text = "email,course1,role1\nb@exemple.be,MATH101,student\n"
+        with translation.override("en"):
+            summary = import_dataset("users", moodle(text), dry_run=True, actor=None)
+        self.assertEqual(
+            summary.row_errors[0].messages,
+            [
+                "course1: “MATH101”: no session has this code. In course1, course2…, write the "
+                "code of a Parcours session (as in Training → Sessions), not a Moodle course name."
+            ],
+        )
 
     def test_a_session_closed_to_enrolment_undoes_the_whole_import_with_the_reason(self):
         Session.objects.filter(pk=self.liege.pk).update(status=Session.Status.DRAFT)

@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+from django.db import OperationalError, connection
 from django.test import TestCase
 from django.utils import timezone
 
 from courses.models import Enrolment, Meeting, Session
 from courses.notices import send_session_reminders
+from courses.tasks import send_session_reminders_task
 from lms.notifications.models import OutboxEmail
 from tests.courses.factories import SessionFactory, VenueFactory
 from tests.lms.factories import UserFactory
@@ -47,6 +49,29 @@ class ReminderTests(NoticeTestCase):
         self.assertIn("BEGIN:VCALENDAR", email.attachments[0]["content"])
         # Only people holding a confirmed place are reminded.
         self.assertEqual(self.emails(self.waiting, "session.reminder"), [])
+
+    def test_a_second_run_in_the_same_window_counts_nothing(self):
+        first = self.session.meetings.order_by("starts_at").first()
+        now = first.starts_at - timedelta(hours=47)
+
+        self.assertEqual(send_session_reminders(now=now), 1)
+        self.assertEqual(send_session_reminders(now=now + timedelta(hours=1)), 0)
+        self.assertEqual(len(self.emails(self.trainee, "session.reminder")), 1)
+
+    def test_the_periodic_task_is_retried_after_a_passing_database_error(self):
+        failures = []
+
+        def lose_the_connection_once(execute, sql, params, many, context):
+            if not failures and "courses_meeting" in sql:
+                failures.append(sql)
+                raise OperationalError("server closed the connection unexpectedly")
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(lose_the_connection_once):
+            outcome = send_session_reminders_task.apply(throw=False)
+
+        self.assertEqual(len(failures), 1)
+        self.assertTrue(outcome.successful(), outcome.traceback)
 
     def test_a_cancelled_session_sends_no_reminder(self):
         Session.objects.filter(pk=self.session.pk).update(status=Session.Status.CANCELLED)

@@ -71,6 +71,22 @@ class ImportFlowTests(EnglishPersonasTestCase):
         self.assertEqual(len(mail.outbox), 1)
         self.assertIn("people.csv", mail.outbox[0].subject)
 
+    def test_the_import_finished_email_names_the_dataset_in_the_coordinators_language(self):
+        self.coordinator.preferred_language = "nl"
+        self.coordinator.save(update_fields=["preferred_language"])
+        self.client.post(
+            reverse("dataexchange_import", args=["users"]), {"file": upload("people.csv", GOOD)}
+        )
+        job = ImportJob.objects.get()
+
+        # The screen (and so the request) is in English; the email follows the recipient.
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("dataexchange_job_confirm", args=[job.pk]))
+
+        [message] = mail.outbox
+        self.assertIn("(Personen (accounts))", message.body)
+        self.assertNotIn("People (accounts)", message.body)
+
     def test_a_file_with_one_bad_row_shows_the_line_and_cannot_be_confirmed(self):
         bad = GOOD + "x,Jean,Dupont,not-an-address,fr,Mons\n"
         self.client.post(

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import Course, Meeting, Module, Session, SessionStatusChange
 from lms.accounts.roles import Role
 from lms.dataexchange.natural import parse_datetime, render_datetime
+from lms.dataexchange.services import import_dataset
 from tests.courses.factories import CourseFactory, ModuleFactory, SessionFactory, VenueFactory
 from tests.dataexchange_resources.helpers import (
     dataset,
@@ -209,3 +210,18 @@ class MeetingDatasetTests(TestCase):
         self.assertIn("starts_at", errors[1])
         self.assertIn("No session has the reference “XXX-9”.", errors[2]["session"])
         self.assertEqual(Meeting.objects.count(), 2)
+
+    def test_a_meeting_ending_before_it_starts_is_told_once(self):
+        # The resource's row rule and the model's clean() say the same thing: one message.
+        data = dataset(
+            ["session", "starts_at", "ends_at"],
+            ["NAM-1", "2030-01-06 12:00", "2030-01-06 09:00"],
+        )
+        errors = dict(row_errors(run_import("meetings", data)))
+        self.assertEqual(errors[1], {"ends_at": ["A meeting must end after it starts."]})
+        with translation.override("en"):
+            summary = import_dataset("meetings", data, dry_run=True, actor=None)
+        self.assertEqual(
+            [e.messages for e in summary.row_errors],
+            [["ends_at: A meeting must end after it starts."]],
+        )

@@ -18,7 +18,10 @@ def catalogue():
     )
     dutch = Locale.objects.get(language_code="nl")
     if home.get_translation_or_none(dutch) is None:
-        home.copy_for_translation(dutch).save_revision().publish()
+        # Editors translate the content; this is what they would write.
+        home_nl = home.copy_for_translation(dutch)
+        home_nl.intro = "<p>Opleiding en certificering van ervaringsdeskundigen.</p>"
+        home_nl.save_revision().publish()
     finder_nl = finder.copy_for_translation(dutch)
     finder_nl.title = finder_nl.draft_title = "Een sessie vinden"
     finder_nl.save_revision().publish()

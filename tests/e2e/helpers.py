@@ -15,6 +15,10 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 DESKTOP = 1280
 PHONE = 360
 NARROW = 320
+# The journeys run in French (the default, no prefix) and in Dutch (under /nl/), each with a
+# browser that asks for that language.
+LANGUAGES = ["fr", "nl"]
+LOCALES = {"fr": "fr-BE", "nl": "nl-BE"}
 
 
 def axe_check(page, *, context: str = "") -> list[dict]:
@@ -99,3 +103,16 @@ def t(message: str, language: str = "fr") -> str:
 
     with translation.override(language):
         return translation.gettext(message)
+
+
+def tn(singular: str, plural: str, count: int, language: str = "fr") -> str:
+    """The plural-aware ``t``: ``singular``/``plural`` (English msgids) for ``count``, filled in."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.ngettext(singular, plural, count) % {"counter": count}
+
+
+def prefix(language: str) -> str:
+    """The path prefix of ``language``: none for French, ``/nl`` for Dutch."""
+    return "" if language == "fr" else f"/{language}"

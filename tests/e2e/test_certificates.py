@@ -15,22 +15,27 @@ from lms.accounts.roles import Role
 from tests.certification.helpers import make_certification, make_eligible
 from tests.lms.factories import UserFactory
 
-from .helpers import axe_check, checked, screenshot, t, visit
+from .helpers import LANGUAGES, LOCALES, axe_check, checked, prefix, screenshot, t, visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def holder_and_certification():
+def holder_and_certification(language: str = "fr"):
     holder = UserFactory(
-        email="julie@example.org", first_name="Julie", last_name="Lambert", role=Role.TRAINEE
+        email="julie@example.org",
+        first_name="Julie",
+        last_name="Lambert",
+        role=Role.TRAINEE,
+        preferred_language=language,
     )
     framework, certification = make_certification()
     make_eligible(holder, framework)
     return holder, certification
 
 
-def issued_certificate():
-    holder, certification = holder_and_certification()
+def issued_certificate(language: str = "fr"):
+    """A certificate issued to a holder who reads ``language`` (so its PDF is in it too)."""
+    holder, certification = holder_and_certification(language)
     certificate = services.issue_certificate(person=holder, certification=certification)
     return holder, Certificate.objects.get(pk=certificate.pk)
 
@@ -46,44 +51,56 @@ def pdf_links(content: bytes) -> list[str]:
     return links
 
 
-def test_a_coordinator_issues_a_certificate_from_the_eligible_list(page, login_as):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_coordinator_issues_a_certificate_from_the_eligible_list(new_context, login_as, language):
     holder, certification = holder_and_certification()
-    coordinator = UserFactory(email="sophie@example.org", role=Role.COORDINATOR)
+    coordinator = UserFactory(
+        email="sophie@example.org", role=Role.COORDINATOR, preferred_language=language
+    )
+    page = new_context(locale=LOCALES[language]).new_page()
     login_as(page.context, coordinator)
+    journey = f"coordinator-{language}"
 
     visit(
         page,
         reverse("certification_admin:issue", args=[certification.pk]),
-        journey="coordinator",
+        journey=journey,
         step="1-eligible",
     )
     eligible = page.get_by_role("table")
     expect(eligible).to_contain_text("Julie Lambert")
     expect(eligible.get_by_role("checkbox", name="Julie Lambert")).to_be_checked()
-    page.get_by_role("button", name=t("Issue the ticked certificates")).click()
-    checked(page, journey="coordinator", step="2-issued")
-    expect(page.get_by_text(t("Nobody is waiting for this certificate right now."))).to_be_visible()
+    page.get_by_role("button", name=t("Issue the ticked certificates", language)).click()
+    checked(page, journey=journey, step="2-issued")
+    expect(
+        page.get_by_text(t("Nobody is waiting for this certificate right now.", language))
+    ).to_be_visible()
 
     certificate = Certificate.objects.get(holder=holder)
-    visit(
-        page, reverse("certification_admin:certificate-list"), journey="coordinator", step="3-list"
-    )
+    visit(page, reverse("certification_admin:certificate-list"), journey=journey, step="3-list")
     row = page.get_by_role("row").filter(has_text=certificate.code)
     expect(row).to_contain_text("Julie Lambert")
     row.get_by_role("link").first.click()
-    checked(page, journey="coordinator", step="4-certificate")
+    checked(page, journey=journey, step="4-certificate")
     expect(page.get_by_role("main")).to_contain_text(certificate.code)
-    expect(page.get_by_role("main")).to_contain_text(t("Valid"))
+    expect(page.get_by_role("main")).to_contain_text(t("Valid", language))
 
 
-def test_the_holder_downloads_the_pdf_of_the_certificate(page, login_as):
-    holder, certificate = issued_certificate()
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_holder_downloads_the_pdf_of_the_certificate(new_context, login_as, language):
+    holder, certificate = issued_certificate(language)
+    page = new_context(locale=LOCALES[language]).new_page()
     login_as(page.context, holder)
 
-    visit(page, "/certification/", journey="holder", step="1-my-certificates")
+    visit(
+        page,
+        f"{prefix(language)}/certification/",
+        journey=f"holder-{language}",
+        step="1-my-certificates",
+    )
     card = page.get_by_role("article").filter(has_text=certificate.code)
     expect(card).to_contain_text(certificate.certification.title)
-    expect(card).to_contain_text(t("Valid"))
+    expect(card).to_contain_text(t("Valid", language))
     link = card.get_by_role("link", name="PDF")
     with page.expect_download() as info:
         link.click()
@@ -93,6 +110,7 @@ def test_the_holder_downloads_the_pdf_of_the_certificate(page, login_as):
     assert content.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert certificate.code in text
+    assert t("is awarded to", language) in text, text
 
     # The same address answers with a PDF content type, as a browser sees it.
     response = page.context.request.get(link.get_attribute("href"))
@@ -124,3 +142,14 @@ def test_a_partner_follows_the_link_in_the_pdf_and_sees_a_valid_certificate(
     expect(partner.get_by_role("main")).to_contain_text(certificate.certification.title)
     axe_check(partner)
     screenshot(partner, f"partner-{language}", "verify")
+
+    # Without the QR code, the partner types the code printed under it into the code box.
+    visit(partner, "/v/", journey=f"partner-{language}", step="code-box")
+    expect(partner.get_by_role("heading", level=1)).to_have_text(
+        t("Verify a certificate", language)
+    )
+    code_box = partner.get_by_label(t("Verification code", language))
+    code_box.fill(certificate.code.lower())
+    code_box.press("Enter")
+    partner.wait_for_url(f"**/v/{certificate.code}")
+    expect(partner.get_by_role("status")).to_contain_text(t("Valid certificate", language))

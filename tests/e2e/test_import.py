@@ -8,12 +8,13 @@ from playwright.sync_api import expect
 from lms.accounts.models import User
 from lms.accounts.roles import Role
 from lms.celery import app
+from lms.dataexchange import services
 from lms.dataexchange.models import ImportJob
 from lms.dataexchange.tasks import check_import_job_task, run_import_job_task
 from tests.brokers import use_broker
 from tests.lms.factories import UserFactory
 
-from .helpers import axe_check, screenshot, visit
+from .helpers import LANGUAGES, LOCALES, axe_check, screenshot, t, tn, visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -43,40 +44,68 @@ def moodle_file(tmp_path):
     return path
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_coordinator_imports_a_csv_with_the_progress_bar(
-    page, login_as, settings, tmp_path, queued_tasks
+    new_context, login_as, settings, tmp_path, queued_tasks, language
 ):
     settings.DATAEXCHANGE_BACKGROUND_ROWS = 10  # this file counts as a large one
-    coordinator = UserFactory(email="sophie@example.org", role=Role.COORDINATOR)
+    coordinator = UserFactory(
+        email="sophie@example.org", role=Role.COORDINATOR, preferred_language=language
+    )
+    page = new_context(locale=LOCALES[language]).new_page()
     login_as(page.context, coordinator)
+    journey = f"import-{language}"
 
-    visit(page, reverse("dataexchange_import", args=["users"]), journey="import", step="1-upload")
-    page.get_by_label("Fichier à importer").set_input_files(str(moodle_file(tmp_path)))
-    page.get_by_role("button", name="Vérifier le fichier").click()
+    visit(page, reverse("dataexchange_import", args=["users"]), journey=journey, step="1-upload")
+    page.get_by_label(t("File to import", language)).set_input_files(str(moodle_file(tmp_path)))
+    page.get_by_role("button", name=t("Check the file", language)).click()
 
     # Checking runs in the background: the page shows a progress bar and waits.
     progress = page.locator("progress#job-progress")
+    progress_text = page.locator("[data-progress-text]")
     expect(progress).to_be_visible()
-    expect(page.get_by_text("Vérification du fichier…")).to_be_visible()
+    expect(progress).to_have_js_property("max", ROWS)
+    expect(progress).to_have_js_property("value", 0)
+    expect(page.get_by_text(t("Checking the file…", language))).to_be_visible()
     axe_check(page)
-    screenshot(page, "import", "2-checking")
+    screenshot(page, journey, "2-checking")
     job = ImportJob.objects.get()
+    # The worker reports how far it got (every PROGRESS_EVERY rows): the bar follows by itself.
+    report = services._reporter(job.pk)
+    report(ROWS // 2)
+    expect(progress).to_have_js_property("value", ROWS // 2)
+    expect(progress_text).to_have_text(f"{ROWS // 2} / {ROWS} (50 %)")
     check_import_job_task.apply(args=[job.pk])
 
     # The page notices by itself and shows the preview.
-    expect(page.get_by_role("heading", name="Ce que ce fichier changerait")).to_be_visible(
-        timeout=15000
-    )
+    expect(
+        page.get_by_role("heading", name=t("What this file would change", language))
+    ).to_be_visible(timeout=15000)
     axe_check(page)
-    screenshot(page, "import", "3-preview")
-    page.get_by_role("button", name="Importer ces lignes").click()
+    screenshot(page, journey, "3-preview")
+    page.get_by_role("button", name=t("Import these rows", language)).click()
 
-    expect(page.locator("progress#job-progress")).to_be_visible()
-    expect(page.get_by_text("Import en cours…")).to_be_visible()
-    screenshot(page, "import", "4-importing")
+    # Importing runs in the background too: the bar starts again and fills up to the total.
+    expect(progress).to_be_visible()
+    expect(page.get_by_text(t("Importing…", language))).to_be_visible()
+    expect(progress).to_have_js_property("max", ROWS)
+    axe_check(page)
+    report(ROWS)
+    expect(progress).to_have_js_property("value", ROWS)
+    expect(progress_text).to_have_text(f"{ROWS} / {ROWS} (100 %)")
+    screenshot(page, journey, "4-importing")
     run_import_job_task.apply(args=[job.pk])
 
-    expect(page.get_by_role("heading", name="Ce qui a été importé")).to_be_visible(timeout=15000)
+    # The page notices the end and says what was imported, in numbers.
+    expect(page.get_by_role("heading", name=t("What was imported", language))).to_be_visible(
+        timeout=15000
+    )
+    expect(progress).to_have_count(0)
+    main = page.locator("main")
+    expect(main).to_contain_text(tn("%(counter)s new row", "%(counter)s new rows", ROWS, language))
+    expect(main).to_contain_text(
+        tn("%(counter)s row with an error", "%(counter)s rows with an error", 0, language)
+    )
     axe_check(page)
-    screenshot(page, "import", "5-done")
+    screenshot(page, journey, "5-done")
     assert User.objects.filter(email__endswith="@exemple.be").count() == ROWS

@@ -9,7 +9,18 @@ from lms.accounts.roles import Role
 from tests.lms.factories import UserFactory
 
 from .data import catalogue
-from .helpers import NARROW, PHONE, axe_check, no_horizontal_scroll, screenshot, t, visit
+from .helpers import (
+    LANGUAGES,
+    LOCALES,
+    NARROW,
+    PHONE,
+    axe_check,
+    no_horizontal_scroll,
+    prefix,
+    screenshot,
+    t,
+    visit,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,6 +33,7 @@ def key_pages(session_pk: int) -> dict[str, str]:
         "sign-in": "/accounts/login/",
         "sign-up": "/accounts/signup/",
         "verify-form": "/v/",
+        "home-nl": "/nl/",
         "finder-nl": "/nl/sessions/",
     }
 
@@ -80,15 +92,17 @@ def test_body_text_is_at_least_16_px_and_session_pages_print_cleanly(page):
     page.pdf(path=str(screenshot(page, "print", "session").with_suffix(".pdf")))
 
 
-def test_errors_are_tied_to_their_fields(page):
-    visit(page, "/accounts/signup/")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_errors_are_tied_to_their_fields(new_context, language):
+    page = new_context(locale=LOCALES[language]).new_page()
+    visit(page, f"{prefix(language)}/accounts/signup/")
     page.locator("input[name=email]").fill("pas-une-adresse@example.org")
     page.locator("input[name=password1]").fill("Un-mot-de-passe-solide-42")
     page.locator("input[name=password2]").fill("Un-autre-mot-de-passe-99")
     page.get_by_role("main").locator("button[type=submit]").click()
     page.wait_for_load_state("load")
     axe_check(page)
-    screenshot(page, "errors", "sign-up")
+    screenshot(page, f"errors-{language}", "sign-up")
     invalid = page.locator("[aria-invalid=true]")
     expect(invalid.first).to_be_visible()
     described = invalid.first.get_attribute("aria-describedby") or ""

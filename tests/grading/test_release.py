@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from certification.models import AttendanceRecord as CertificationAttendance
@@ -77,6 +78,24 @@ class ReleaseResultsTests(PersonasTestCase):
         before = set(LedgerEntry.objects.values_list("dedupe_key", flat=True))
         release_results_task(self.assessment.pk)
         self.assertEqual(set(LedgerEntry.objects.values_list("dedupe_key", flat=True)), before)
+
+    def test_a_passing_database_error_is_retried_and_the_task_then_succeeds(self):
+        self.grade_and_mark_ready()
+        services.release_results(assessment=self.assessment, by=self.trainer)
+        failures = []
+
+        def lose_the_connection_once(execute, sql, params, many, context):
+            if not failures and "grading_result" in sql:
+                failures.append(sql)
+                raise OperationalError("server closed the connection unexpectedly")
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(lose_the_connection_once):
+            outcome = release_results_task.apply(args=[self.assessment.pk], throw=False)
+
+        self.assertEqual(len(failures), 1)
+        self.assertTrue(outcome.successful(), outcome.traceback)
+        self.assertEqual(outcome.result, 2)
 
     def test_not_yet_levels_write_no_competency(self):
         grade_all(self.assessment, self.trainer, [self.trainee], level="not_yet")

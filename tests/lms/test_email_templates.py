@@ -6,19 +6,23 @@ template asks gettext for is checked against the active catalogue, so a sentence
 fails the test even if its text happens to look fine.
 """
 
+import re
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
 from django.conf import settings
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, trans_real
 
 from certification.models import Certificate
 from courses.models import Enrolment
-from lms.notifications.services import _render
+from lms.notifications.services import _render, notify
+from tests.base import PersonasTestCase
 from tests.courses.factories import CertificationFactory, SessionFactory
 from tests.lms.factories import UserFactory
 
@@ -36,6 +40,13 @@ ENROLMENT_EVENTS = (
     "reminder",
     "changed",
 )
+# Names and titles with the characters HTML escapes: they must come out verbatim in subjects,
+# text parts and in-app titles, and escaped exactly once in HTML parts and pages.
+TRICKY_NAME = "Anaïs D'Hondt & <Co>"
+TRICKY_TITLE = "L'écoute active & <relais>"
+# What an escaped plain text would show: &amp; &#x27; &lt; …
+HTML_ENTITY = re.compile(r"&(#x?[0-9a-fA-F]+|[a-zA-Z]+);")
+
 CERTIFICATE_EVENTS = (
     "issued",
     "renewed",
@@ -105,12 +116,12 @@ class UntranslatedMessages:
 class EmailTemplatesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trainee = UserFactory(first_name="Anaïs", last_name="Lefèvre")
-        cls.session = SessionFactory()
+        cls.trainee = UserFactory(first_name="Anaïs", last_name="D'Hondt & <Co>")
+        cls.session = SessionFactory(course__title=TRICKY_TITLE)
         cls.enrolment = Enrolment.objects.create(
             session=cls.session, trainee=cls.trainee, status=Enrolment.Status.CONFIRMED
         )
-        cls.certification = CertificationFactory(title="Pair-aidant·e certifié·e")
+        cls.certification = CertificationFactory(title=TRICKY_TITLE)
 
     def certificate(self) -> Certificate:
         return Certificate(
@@ -141,10 +152,10 @@ class EmailTemplatesTests(TestCase):
                 {**enrolment_context, "event": event} for event in ENROLMENT_EVENTS
             ],
             "grading/emails/results_released": [
-                {"assessment_title": "Écoute active", "module": "Module 1"}
+                {"assessment_title": TRICKY_TITLE, "module": "Module 1"}
             ],
             "grading/emails/asked_to_repeat": [
-                {"assessment_title": "Écoute active", "deadline": date(2027, 3, 1)}
+                {"assessment_title": TRICKY_TITLE, "deadline": date(2027, 3, 1)}
             ],
             "vae/emails/status_changed": [
                 {
@@ -205,8 +216,18 @@ class EmailTemplatesTests(TestCase):
                             subject, text, html = _render(template, full)
                         self.assertEqual(checker.missing, set(), label)
                         self.assertTrue(subject.strip(), label)
-                        self.assertIn("Anaïs", text, label)
                         self.assertIn(f'lang="{language}"', html, label)
+                        # Plain text is never HTML-escaped, be it a name or a translation.
+                        self.assertIsNone(HTML_ENTITY.search(subject), (label, subject))
+                        self.assertIsNone(HTML_ENTITY.search(text), (label, text))
+                        self.assertIn(TRICKY_NAME, text, label)
+                        # HTML escapes it once: no "&amp;#x27;".
+                        self.assertIn(escape(TRICKY_NAME), html, label)
+                        self.assertNotIn("&amp;#", html, label)
+                        self.assertNotIn("&amp;amp;", html, label)
+                        has_title = "title" in context or "assessment_title" in context
+                        if has_title or template == "courses/emails/enrolment":
+                            self.assertIn(TRICKY_TITLE, subject + text, label)
                         seen.setdefault(f"{template} {context.get('event', '')}", set()).add(
                             subject
                         )
@@ -220,3 +241,24 @@ class EmailTemplatesTests(TestCase):
             translation.gettext("A sentence nobody translated")
             translation.gettext("Your space:")
         self.assertEqual(checker.missing, {"A sentence nobody translated"})
+
+
+class InAppTitleTests(PersonasTestCase):
+    def test_a_tricky_title_is_verbatim_in_the_notification_and_escaped_once_on_screen(self):
+        self.trainee.preferred_language = "fr"
+        self.trainee.save(update_fields=["preferred_language"])
+        notification = notify(
+            recipient=self.trainee,
+            event="results.released",
+            template="grading/emails/results_released",
+            context={"assessment_title": TRICKY_TITLE, "module": "Module 1"},
+            dedupe_key="results.released:tricky",
+        )
+        self.assertTrue(notification.title.endswith(TRICKY_TITLE), notification.title)
+
+        self.login(self.trainee)
+        page = self.client.get(reverse("notifications:list")).content.decode()
+
+        self.assertIn(escape(TRICKY_TITLE), page)
+        self.assertNotIn("&amp;#x27;", page)
+        self.assertNotIn("&amp;amp;", page)

@@ -1,12 +1,15 @@
 """A task that failed for good is listed for coordinators, who can run it again once."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
 from lms.audit.models import AuditEvent
+from lms.celery import app
 from lms.core.models import FailedTask
 from tests.base import PersonasTestCase
+from tests.brokers import use_broker
 
 
 @shared_task(name="tests.lms.flaky_task")
@@ -58,9 +61,38 @@ class FailedTaskTests(PersonasTestCase):
         failed = self.fail_once()
         self.login(self.coordinator)
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("core_failed_task_retry", args=[failed.pk]))
+            response = self.client.post(
+                reverse("core_failed_task_retry", args=[failed.pk]),
+                follow=True,
+            )
         failed.refresh_from_db()
         self.assertIsNone(failed.retried_at)
+        # The screen says what happened, not that it was sent again.
+        # The admin speaks the coordinator's language: French here.
+        self.assertContains(response, "La tâche a été relancée et a de nouveau échoué")
+        self.assertNotContains(response, "La tâche est relancée")
+        # Still listed, with its button to run it again.
+        self.assertContains(response, reverse("core_failed_task_retry", args=[failed.pk]))
+
+    def test_if_the_task_queue_is_down_the_screen_says_it_was_not_sent(self):
+        failed = self.fail_once()
+        self.login(self.coordinator)
+        previous = app.conf.broker_url or settings.CELERY_BROKER_URL
+        eager = app.conf.task_always_eager
+        self.addCleanup(use_broker, previous)
+        self.addCleanup(setattr, app.conf, "task_always_eager", eager)
+        use_broker("redis://127.0.0.1:1/0")
+        app.conf.task_always_eager = False
+
+        response = self.client.post(
+            reverse("core_failed_task_retry", args=[failed.pk]),
+            follow=True,
+        )
+
+        failed.refresh_from_db()
+        self.assertIsNone(failed.retried_at)
+        self.assertContains(response, "La tâche n’a pas pu être envoyée")
+        self.assertNotContains(response, "La tâche est relancée")
 
     def test_trainees_and_trainers_cannot_see_or_retry_failed_tasks(self):
         failed = self.fail_once()

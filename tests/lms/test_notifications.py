@@ -114,7 +114,10 @@ class DeliveryTests(TestCase):
         self.outbox.refresh_from_db()
         self.assertEqual(self.outbox.status, OutboxEmail.Status.PENDING)
         self.assertEqual(self.outbox.last_error, "SMTPServerDisconnected")
-        self.assertTrue(services.deliver_outbox_email(outbox_id=self.outbox.pk))
+        # Not again at once (a duplicate task, the next sweep): only when the backoff is over.
+        self.assertFalse(services.deliver_outbox_email(outbox_id=self.outbox.pk))
+        with mock.patch("django.utils.timezone.now", return_value=self.outbox.next_attempt_at):
+            self.assertTrue(services.deliver_outbox_email(outbox_id=self.outbox.pk))
 
     def test_after_the_last_attempt_the_email_is_failed_and_can_be_retried(self):
         OutboxEmail.objects.filter(pk=self.outbox.pk).update(attempts=services.MAX_ATTEMPTS - 1)
@@ -131,6 +134,53 @@ class DeliveryTests(TestCase):
 
         self.outbox.refresh_from_db()
         self.assertEqual(self.outbox.status, OutboxEmail.Status.SENT)
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_each_failed_attempt_waits_twice_as_long_up_to_eight_hours_over_about_a_day(self):
+        delays = [
+            services.retry_delay(attempts=n).total_seconds() / 60
+            for n in range(1, services.MAX_ATTEMPTS)
+        ]
+
+        self.assertEqual(delays, [2, 4, 8, 16, 32, 64, 128, 256, 480, 480])
+        # From the first attempt to the last (which marks it failed): about a day.
+        self.assertGreaterEqual(sum(delays), 24 * 60)
+        self.assertLessEqual(sum(delays), 26 * 60)
+
+    def test_a_six_minute_mail_outage_with_a_sweep_every_minute_still_delivers_the_email(self):
+        start = timezone.now() + timedelta(minutes=2)
+        outage_ends = start + timedelta(minutes=6)
+        attempts_at = []
+
+        def send(messages):
+            attempts_at.append(now)
+            if now < outage_ends:
+                raise SMTPServerDisconnected("gone")
+            return len(messages)
+
+        with mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            autospec=True,
+            side_effect=lambda backend, messages: send(messages),
+        ):
+            for minute in range(60):
+                now = start + timedelta(minutes=minute)
+                with mock.patch("django.utils.timezone.now", return_value=now):
+                    services.sweep_outbox()
+
+        self.outbox.refresh_from_db()
+        self.assertEqual(self.outbox.status, OutboxEmail.Status.SENT)
+        # Tried after 0, 2 and 6 minutes, not every minute: the backoff holds.
+        self.assertEqual([(at - start).total_seconds() / 60 for at in attempts_at], [0, 2, 6])
+        self.assertEqual(self.outbox.attempts, 3)
+
+    def test_the_sweep_leaves_an_email_alone_until_its_next_attempt_is_due(self):
+        later = timezone.now() + timedelta(minutes=30)
+        OutboxEmail.objects.filter(pk=self.outbox.pk).update(attempts=3, next_attempt_at=later)
+
+        self.assertEqual(services.sweep_outbox(grace=timedelta(0)), 0)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.assertEqual(services.sweep_outbox(grace=timedelta(0)), 1)
         self.assertEqual(len(mail.outbox), 1)
 
     def test_an_email_interrupted_mid_send_is_flagged_not_resent(self):
@@ -201,6 +251,23 @@ class NotificationViewsTests(PersonasTestCase):
         self.theirs.refresh_from_db()
         self.assertFalse(self.theirs.is_read)
 
+    def test_marking_read_goes_back_to_a_local_page_and_nowhere_else(self):
+        self.login(self.trainee)
+        url = reverse("notifications:mark-read", args=[self.mine.pk])
+        own_list = reverse("notifications:list")
+
+        for sent, expected in [
+            ("/espace/", "/espace/"),
+            ("https://evil.example/", own_list),
+            # Not a URL pattern name either: the page "-1" relative to here (was a 500).
+            ("-1", "-1"),
+            ("dashboard", "dashboard"),
+        ]:
+            with self.subTest(next=sent):
+                response = self.client.post(url, {"next": sent})
+                self.assertEqual(response.status_code, 302)
+                self.assertEqual(response["Location"], expected)
+
     def test_my_email_choices_are_saved(self):
         self.login(self.trainee)
 
@@ -230,6 +297,20 @@ class OutboxAdminTests(PersonasTestCase):
         self.email.refresh_from_db()
         self.assertEqual(self.email.status, OutboxEmail.Status.SENT)
 
+    def test_a_waiting_email_shows_when_it_will_be_tried_again(self):
+        OutboxEmail.objects.filter(pk=self.email.pk).update(
+            status=OutboxEmail.Status.PENDING,
+            attempts=2,
+            last_error="SMTPServerDisconnected",
+            next_attempt_at=timezone.now() + timedelta(minutes=4),
+        )
+        self.login(self.coordinator)
+
+        listing = self.client.get(reverse("notifications_outbox"), {"status": "pending"})
+
+        self.assertContains(listing, "SMTPServerDisconnected")
+        self.assertContains(listing, "Prochain essai :")
+
     def test_trainees_cannot_see_the_outbox(self):
         self.login(self.trainee)
 
@@ -248,3 +329,37 @@ class QuietEmailsTests(TestCase):
         self.assertEqual(Notification.objects.count(), 1)
         self.assertFalse(OutboxEmail.objects.exists())
         self.assertEqual(len(mail.outbox), 0)
+
+
+class UnescapeMigrationTests(TestCase):
+    def test_titles_and_plain_texts_stored_escaped_are_made_verbatim_once(self):
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("lms.notifications.migrations.0004_unescape_plain_text")
+        user = UserFactory()
+        welcome(user)
+        Notification.objects.update(title="Résultat : L&#x27;écoute &amp; &lt;co&gt;")
+        OutboxEmail.objects.update(subject="L&#x27;écoute", text_body="L&#x27;équipe Parcours")
+        Notification.objects.create(
+            recipient=user,
+            event="certificate.issued",
+            title="Prêt : A &amp; B",
+            body="Motif : A &amp; B tel que saisi",
+            dedupe_key="certificate.issued:1",
+        )
+
+        migration.unescape_plain_text(apps, None)
+        migration.unescape_plain_text(apps, None)
+
+        self.assertEqual(
+            Notification.objects.get(event="account.welcome").title,
+            "Résultat : L'écoute & <co>",
+        )
+        email = OutboxEmail.objects.get()
+        self.assertEqual((email.subject, email.text_body), ("L'écoute", "L'équipe Parcours"))
+        # That text part was already verbatim: what the person typed stays as typed.
+        certificate = Notification.objects.get(event="certificate.issued")
+        self.assertEqual(certificate.title, "Prêt : A & B")
+        self.assertEqual(certificate.body, "Motif : A &amp; B tel que saisi")

@@ -1,7 +1,11 @@
 import re
 from pathlib import Path
 
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
+from django.urls import reverse
+from wagtail.models import Site
+
+from tests.base import PersonasTestCase
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 APP_TEMPLATES = [p for p in Path(__file__).resolve().parents[2].glob("*/templates") if p.is_dir()]
@@ -24,6 +28,65 @@ class SecurityHeadersTests(TestCase):
         self.assertEqual(response["Referrer-Policy"], "same-origin")
 
 
+class AdminContentSecurityPolicyTests(PersonasTestCase):
+    """The Wagtail admin has its own policy: inline code allowed (Wagtail needs it), the rest
+    as strict as the site's."""
+
+    def directives(self, response):
+        policy = response["Content-Security-Policy"]
+        return {
+            name: values.split()
+            for name, _sep, values in (d.strip().partition(" ") for d in policy.split(";"))
+        }
+
+    def test_admin_pages_carry_the_admin_policy(self):
+        self.login(self.coordinator)
+        for url in ("/admin/", reverse("audit_index"), "/admin/pages/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                directives = self.directives(response)
+                self.assertEqual(directives["object-src"], ["'none'"])
+                self.assertEqual(directives["base-uri"], ["'self'"])
+                self.assertEqual(directives["frame-ancestors"], ["'none'"])
+                self.assertEqual(directives["form-action"], ["'self'"])
+                self.assertEqual(directives["script-src"], ["'self'", "'unsafe-inline'"])
+                self.assertNotIn("'unsafe-eval'", response["Content-Security-Policy"])
+
+    def test_the_admin_login_page_is_covered_too(self):
+        response = self.client.get("/admin/login/")
+        self.assertIn("frame-ancestors 'none'", response["Content-Security-Policy"])
+
+    def test_admin_views_marked_sameorigin_may_be_framed_by_the_admin_only(self):
+        # Wagtail marks its preview views SAMEORIGIN; without form data it answers its own
+        # "preview error" page, rendered by the admin view itself.
+        self.login(self.coordinator)
+        home = Site.objects.get(is_default_site=True).root_page
+        response = self.client.get(f"/admin/pages/{home.pk}/edit/preview/")
+        self.assertEqual(response["X-Frame-Options"], "SAMEORIGIN")
+        self.assertEqual(self.directives(response)["frame-ancestors"], ["'self'"])
+
+    def test_a_page_preview_keeps_the_site_policy_but_may_be_framed_by_the_editor(self):
+        # The preview itself is rendered through the middleware with a dummy request for the
+        # page's public address (what the editor's iframe shows).
+        home = Site.objects.get(is_default_site=True).root_page.specific
+        original = RequestFactory().get("/admin/")
+        original.user = self.coordinator
+        response = home.make_preview_request(original, home.default_preview_mode)
+        directives = self.directives(response)
+        self.assertEqual(directives["frame-ancestors"], ["'self'"])
+        self.assertEqual(directives["script-src"], ["'self'"])
+        self.assertEqual(directives["object-src"], ["'none'"])
+
+    def test_the_public_site_keeps_its_strict_policy(self):
+        policy = self.client.get("/")["Content-Security-Policy"]
+        self.assertNotIn("unsafe-inline", policy)
+
+    def test_the_admin_asks_no_third_party_for_avatars(self):
+        self.login(self.coordinator)
+        self.assertNotContains(self.client.get("/admin/"), "gravatar.com")
+
+
 class NoInlineCodeTests(TestCase):
     """The policy forbids inline scripts and styles, so site templates must not contain any."""
 
@@ -31,7 +94,7 @@ class NoInlineCodeTests(TestCase):
         for root in [TEMPLATES, *APP_TEMPLATES]:
             for path in root.rglob("*.html"):
                 relative = path.relative_to(root).as_posix()
-                # Emails and PDF sources are not web pages; the Wagtail admin is outside the policy.
+                # Emails and PDF sources are not web pages; the Wagtail admin has its own policy.
                 parts = set(relative.split("/")[:-1])
                 if parts & {"emails", "pdf", "admin", "wagtailadmin"}:
                     continue

@@ -121,3 +121,13 @@ class SigningKeyCheckTests(SimpleTestCase):
 
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("verification.W001", result.stdout + result.stderr)
+
+
+class EncryptionKeysCheckTests(SimpleTestCase):
+    def test_production_without_vae_encryption_keys_is_warned(self):
+        variables = {k: v for k, v in PRODUCTION.items() if k != "VAE_ENCRYPTION_KEYS"}
+
+        result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **variables)
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("vae.W001", result.stdout + result.stderr)

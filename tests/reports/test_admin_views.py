@@ -113,6 +113,22 @@ class ReportsPageTests(EnglishPersonasTestCase):
         cells = [c.value for c in load_workbook(io.BytesIO(region.content)).active["A"]]
         self.assertIn("Liège", cells)
 
+    def test_a_download_with_invalid_filters_shows_the_page_with_the_errors(self):
+        url = reverse("reports_table", args=["training", "per_period", "csv"])
+        response = self.client.get(
+            url, {"granularity": "month", "start": "2025-06-01", "end": "2025-01-01"}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response["Content-Type"], "text/html; charset=utf-8")
+        self.assertContains(response, "The table could not be downloaded", status_code=400)
+        self.assertContains(
+            response, "The end of the period must come after its start.", status_code=400
+        )
+        # Correcting the filters goes back to the Reports page, not to the download.
+        self.assertContains(response, f'action="{reverse("reports_index")}"', status_code=400)
+        bad_course = self.client.get(url, {"granularity": "month", "course": "999999"})
+        self.assertEqual(bad_course.status_code, 400)
+
     def test_unknown_tables_and_formats_are_not_found(self):
         for args in (
             ["training", "nope", "csv"],

@@ -1,4 +1,4 @@
-"""The anonymised research dataset: columns, pseudonyms, suppression, no personal data."""
+"""The anonymised research dataset: columns, suppression, no linkage, no personal data."""
 
 import csv
 import io
@@ -26,6 +26,17 @@ class SuppressionRuleTests(TestCase):
             "route": "training",
             "region": region,
             "course": course,
+            "certification": "",
+            "month": month,
+        }
+
+    def vae_row(self, person, certification, month="2025-03"):
+        return {
+            "person": person,
+            "route": "vae",
+            "region": "",
+            "course": "",
+            "certification": certification,
             "month": month,
         }
 
@@ -61,6 +72,19 @@ class SuppressionRuleTests(TestCase):
         kept, generalised, dropped = research.suppress_small_groups(rows, 5)
         self.assertEqual((len(kept), generalised, dropped), (5, 5, 0))
         self.assertEqual({(r["region"], r["month"]) for r in kept}, {("*", "2025")})
+
+    def test_a_rare_certification_does_not_hide_among_other_vae_candidates(self):
+        # Five candidates in one month, one of them for a certification nobody else asked for:
+        # VAE rows have no course, so without the certification among the quasi-identifiers
+        # the five would be published and the rare one would be singled out.
+        rows = [self.vae_row(p, "pair-aidant") for p in range(4)]
+        rows.append(self.vae_row(4, "mediateur"))
+        kept, generalised, dropped = research.suppress_small_groups(rows, 5)
+        self.assertEqual((kept, dropped), ([], 5))
+        rows.append(self.vae_row(5, "pair-aidant"))
+        kept, generalised, dropped = research.suppress_small_groups(rows, 5)
+        self.assertEqual({r["certification"] for r in kept}, {"pair-aidant"})
+        self.assertEqual(dropped, 1)
 
     def test_hours_buckets(self):
         self.assertEqual(
@@ -110,20 +134,19 @@ class ResearchDatasetTests(TestCase):
         self.assertEqual({r["route"] for r in dataset.rows}, {"training"})
         self.assertEqual({r["certification"] for r in dataset.rows}, {"pair-aidant", ""})
 
-    def test_pseudonyms_link_rows_of_one_person_and_are_not_ids(self):
+    def test_no_column_links_two_rows_to_the_same_person(self):
+        # A pseudonym would let someone in two groups of k people be picked out by the pair.
+        self.assertNotIn("person", research.COLUMNS)
         dataset = research.build_dataset(k=1)
-        self.assertEqual(len({r["person"] for r in dataset.rows}), 5)
-        certified = next(r["person"] for r in dataset.rows if r["certified"] == "yes")
-        # Amélie's two enrolments carry the same pseudonym.
-        self.assertEqual(sum(r["person"] == certified for r in dataset.rows), 2)
+        self.assertEqual(len(dataset.rows), 6)
         for row in dataset.rows:
-            self.assertRegex(row["person"], r"^P\d{3}$")
-        # Drawn at random for each file: not a function of the person (nor of their id).
-        seen = set()
-        for _attempt in range(10):
-            rows = research.build_dataset(k=1).rows
-            seen.add(next(r["person"] for r in rows if r["certified"] == "yes"))
-        self.assertGreater(len(seen), 1)
+            self.assertEqual(list(row), research.COLUMNS)
+        # Amélie (the certified trainee) has two enrolments: nothing in the file ties her
+        # certified row to her other one.
+        certified = [r for r in dataset.rows if r["certified"] == "yes"]
+        self.assertEqual(len(certified), 1)
+        content, _dataset = research.export_research_dataset(by=None, fmt="csv", channel="test")
+        self.assertEqual(content.decode("utf-8-sig").splitlines()[0], ",".join(research.COLUMNS))
 
     def test_the_file_holds_no_name_email_free_text_or_exact_date(self):
         content, _dataset = research.export_research_dataset(by=None, fmt="csv", channel="test")
@@ -162,6 +185,15 @@ class ResearchDatasetTests(TestCase):
         self.assertEqual([c.value for c in sheet[1]], research.COLUMNS)
         self.assertEqual(sheet.max_row, 7)
         self.assertEqual(AuditEvent.objects.filter(action="reports.research_exported").count(), 2)
+
+    def test_a_file_that_cannot_be_written_leaves_no_audit_event(self):
+        from django.core.management.base import CommandError
+
+        folder = Path(self.enterContext(__import__("tempfile").TemporaryDirectory()))
+        (folder / "out.csv").mkdir()  # a folder where the file should go
+        with self.assertRaises(CommandError):
+            call_command("export_research", str(folder / "out.csv"), stdout=io.StringIO())
+        self.assertFalse(AuditEvent.objects.filter(action="reports.research_exported").exists())
 
     def test_the_command_refuses_an_unknown_format(self):
         from django.core.management.base import CommandError

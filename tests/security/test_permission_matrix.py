@@ -259,8 +259,8 @@ ROWS = [
     GET('grading:grid',                           "  L 404 404 200 404 404 404 404 404"),
     POST('grading:grid',                           "  L 404 404   R 404 404 404 404 404"),
     POST('grading:mark-ready',                     "  L 404 404   R 404 404 404 404 404"),
-    GET('grading:release',                        "  L 404 404 200 404 404 404 404 404"),
-    POST('grading:release',                        "  L 404 404   R 404 404 404 404 404"),
+    GET('grading:release',                        "  L 404 404 200 404 404 404 404 404", assessment_id="ready_assessment"),
+    POST('grading:release',                        "  L 404 404   R 404 404 404 404 404", assessment_id="ready_assessment"),
     GET('grading:import',                         "  L 404 404 200 404 404 404 404 404"),
     POST('grading:import',                         "  L 404 404 200 404 404 404 404 404"),
     GET('grading:import-template',                      "  L 404 404 200 404 404 404 404 404", fmt="csv"),
@@ -305,8 +305,8 @@ ROWS = [
     POST('vae:staff-counsellor',                   "  L 403 403 403 403   R 403 403 403"),
     POST('vae:staff-close',                        "  L 403 403 403 403   R 403 403 403"),
     POST('vae:staff-schedule',                     "  L 403 403 403 403   R 403 403 403"),
-    GET('vae:conflict-declaration',               "  L 404 404 404 404 404 404 404 404", pk="jury_candidacy"),
-    POST('vae:conflict-declaration',               "  L 404 404 404 404 404 404 404 404", pk="jury_candidacy"),
+    GET('vae:conflict-declaration',               "  L 404 404 404 404 404 200 404 404", pk="undeclared_jury_candidacy"),
+    POST('vae:conflict-declaration',               "  L 404 404 404 404 404   R 404 404", pk="undeclared_jury_candidacy", data={"has_conflict": "no"}),
     GET('vae:jury-decision',                      "  L 403 403 403 403 403 200 404 403", pk="jury_candidacy"),
     POST('vae:jury-decision',                      "  L 403 403 403 403 403 200 404 403", pk="jury_candidacy"),
     GET('page:cms_pages.HomePage',                      "200 200 200 200 200 200 200 200 200", url=lambda w: w.home.url),
@@ -415,6 +415,19 @@ class PermissionMatrixTests(IsolatedFilesMixin, PersonasTestCase):
             finally:
                 request_finished.connect(close_old_connections)
         return answer, changed, error
+
+    def test_the_allowed_writes_behind_refusals_are_real(self):
+        """A refused POST "writes nothing" only proves something if the allowed one writes:
+        these rows point at objects the allowed actor really changes."""
+        for key, actor, written in (
+            ("grading:release", "trainer", "grading.Result"),
+            ("vae:conflict-declaration", "assessor", "vae.ConflictDeclaration"),
+        ):
+            row = next(r for r in ROWS if r.key == key and r.method == "POST")
+            url = row.build_url(self.world, _route_params(self.routes, row.key))
+            answer, changed, error = self._ask(row, actor, url)
+            self.assertEqual(answer, "R", f"{key} as {actor} {error}")
+            self.assertIn(written, changed, key)
 
     def test_every_url_has_a_row(self):
         patterns = all_patterns()

@@ -119,6 +119,29 @@ def build_world(p) -> SimpleNamespace:  # type: ignore[no-untyped-def]
         coordinator=p.coordinator,
         jury=(p.assessor, third_assessor),
     )
+    # A second jury the assessor sits on, scheduled but not yet declared on: the only kind of
+    # candidacy the conflict-of-interest declaration opens for (the one above is declared).
+    declaration_certification = CertificationFactory(
+        framework_code=make_framework(code="matrix-declaration").code
+    )
+    RulesFactory(certification=declaration_certification)
+    w.undeclared_jury_candidacy = make_candidacy(
+        p.trainee,
+        declaration_certification,
+        status="portfolio_submitted",
+        coordinator=p.coordinator,
+    )
+    vae_services.schedule_jury(
+        candidacy=w.undeclared_jury_candidacy,
+        session=vae_services.create_jury_session(
+            by=p.coordinator,
+            starts_at=timezone.now() + timedelta(days=21),
+            members=[p.assessor, third_assessor],
+            chair=p.assessor,
+            place="Liège, rue Saint-Gilles 1",
+        ),
+        by=p.coordinator,
+    )
 
     # Certification: the trainee's certificate, its ledger entries, a partner's API key.
     w.certificate = issue(p.trainee)
@@ -139,6 +162,11 @@ def build_world(p) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     grading_services.release_results(assessment=w.assessment, by=p.trainer)
     w.result = Result.objects.get(assessment=w.assessment, trainee=p.trainee)
     w.draft_assessment = make_assessment(w.session, p.trainer)
+    # Ready for review, not released: releasing it writes, so a refused release that wrote
+    # anything would show (releasing the released one above changes nothing either way).
+    w.ready_assessment = make_assessment(w.session, p.trainer)
+    grade_all(w.ready_assessment, p.trainer, [p.trainee, p.other_trainee])
+    grading_services.mark_ready_for_review(assessment=w.ready_assessment, by=p.trainer)
     w.upcoming = SessionFactory(course=w.session.course)
     w.upcoming.trainers.add(p.trainer)
     w.enrolment = course_services.enrol_trainee(session=w.upcoming, trainee=p.trainee)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from tests.base import PersonasTestCase
 from tests.vae.factories import fill_portfolio, make_candidacy, make_vae_certification, pdf_upload
@@ -33,6 +33,21 @@ class CandidateSpaceTests(PersonasTestCase):
         response = self.client.get(reverse("vae:experiences", args=[candidacy.pk]))
         self.assertContains(response, 'aria-current="step"')
         self.assertContains(response, "<progress")
+
+    def test_the_dates_of_an_experience_are_labelled_as_a_period(self):
+        # Not "previous status" (the models' "from", shared with status changes).
+        candidacy = make_candidacy(self.trainee, self.certification)
+        self.login(self.trainee)
+        url = reverse("vae:experiences", args=[candidacy.pk])
+        for language, start, end, wrong in (
+            ("fr", "Du", "Au", "statut précédent"),
+            ("nl", "Van", "Tot", "vorige status"),
+        ):
+            with self.subTest(language=language):
+                response = self.client.get(translate_url(url, language))
+                self.assertContains(response, f'<label for="id_started_on">{start} <span')
+                self.assertContains(response, f'<label for="id_ended_on">{end}</label>')
+                self.assertNotContains(response, wrong)
 
     def test_each_step_saves_as_you_go(self):
         candidacy = make_candidacy(self.trainee, self.certification)

@@ -157,6 +157,19 @@ class LapseTests(PersonasTestCase):
         self.assertEqual((last.from_status, last.to_status), ("lapsed", "draft"))
         self.assertEqual(last.reason, "J'étais hospitalisée.")
 
+    def test_the_lapse_reason_is_written_in_the_candidates_language(self):
+        self.trainee.preferred_language = "nl"
+        self.trainee.save(update_fields=["preferred_language"])
+        make_candidacy(self.trainee, self.certification)
+        later = timezone.now() + timedelta(days=151)
+        services.warn_and_lapse_inactive_candidacies(now=later)
+
+        # The periodic job runs in the site's language (French): the reason must not follow it.
+        services.warn_and_lapse_inactive_candidacies(now=later + timedelta(days=31))
+
+        lapsed = Notification.objects.get(recipient=self.trainee, event="vae.lapsed")
+        self.assertIn("Geen activiteit sinds de waarschuwing.", lapsed.body)
+
     def test_activity_postpones_the_warning(self):
         candidacy = make_candidacy(self.trainee, self.certification)
         services.sign_sworn_statement(candidacy=candidacy, by=self.trainee, sworn=True)

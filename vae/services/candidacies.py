@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -93,10 +94,13 @@ def transition(
     to_status: str,
     *,
     by: User | None,
-    reason: str = "",
+    reason: str | Promise = "",
     notify_candidate: bool = True,
 ) -> Candidacy:
-    """Move a (locked) candidacy to ``to_status`` if the table allows it, with a history row."""
+    """Move a (locked) candidacy to ``to_status`` if the table allows it, with a history row.
+
+    A system ``reason`` is a lazy message: the email renders it in the candidate's language.
+    """
     from_status = candidacy.status
     if not transitions.can_move(from_status, to_status) or (
         from_status == Status.LAPSED and to_status != candidacy.previous_status
@@ -113,7 +117,7 @@ def transition(
         to_status=to_status,
         changed_by=by,
         changed_at=now,
-        reason=reason,
+        reason=str(reason),
     )
     candidacy.previous_status = from_status
     candidacy.status = to_status
@@ -233,7 +237,7 @@ def _editable(candidacy: Candidacy, *, by: User) -> Candidacy:
             candidacy,
             Status.PORTFOLIO_IN_PROGRESS,
             by=by,
-            reason=_("Portfolio started"),
+            reason=gettext_lazy("Portfolio started"),
             notify_candidate=False,
         )
     else:
@@ -547,6 +551,8 @@ def warn_and_lapse_inactive_candidacies(*, now=None) -> tuple[int, int]:  # type
         warned += 1
     to_lapse = waiting.filter(lapse_warned_at__lte=now - lapse_after)
     for candidacy in to_lapse.select_for_update():
-        transition(candidacy, Status.LAPSED, by=None, reason=_("No activity since the warning."))
+        transition(
+            candidacy, Status.LAPSED, by=None, reason=gettext_lazy("No activity since the warning.")
+        )
         lapsed += 1
     return warned, lapsed

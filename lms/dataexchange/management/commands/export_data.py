@@ -3,6 +3,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from lms.dataexchange import registry
 from lms.dataexchange.files import FORMATS, FileRefused, format_for
@@ -22,10 +25,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, resource: str, file: str, format: str | None, **options):
         path = Path(file)
+        folder = path.parent
+        if not folder.is_dir():
+            raise CommandError(
+                _("The folder %(folder)s does not exist: create it, or write the file elsewhere.")
+                % {"folder": folder}
+            )
         try:
             fmt = format_for(path.name, format)
-            content, _name = export_file(name=resource, fmt=fmt, actor=None)
+            # The audit event ("exported") and the file go together: if the file cannot be
+            # written, the event is rolled back.
+            with transaction.atomic():
+                content, _name = export_file(name=resource, fmt=fmt, actor=None)
+                try:
+                    path.write_bytes(content)
+                except OSError as error:
+                    raise CommandError(
+                        _(
+                            "The file %(path)s could not be written (%(reason)s). Nothing was exported."
+                        )
+                        % {"path": path, "reason": error.strerror or type(error).__name__}
+                    ) from None
         except (FileRefused, ImportRefused) as error:
             raise CommandError(str(error)) from None
-        path.write_bytes(content)
-        self.stdout.write(self.style.SUCCESS(f"Written to {path} ({len(content)} bytes)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Written to %(path)s (%(size)s).")
+                % {"path": path, "size": filesizeformat(len(content))}
+            )
+        )

@@ -1,8 +1,14 @@
-"""Write the anonymised research dataset to a file: ``manage.py export_research out.csv``."""
+"""Write the anonymised research dataset to a file: ``manage.py export_research out.csv``.
+
+Messages are in the operator's language: the active one, else LANGUAGE_CODE (French).
+"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lms.reports.research import export_research_dataset
 
@@ -17,12 +23,36 @@ class Command(BaseCommand):
         path = Path(file)
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("csv", "xlsx"):
-            raise CommandError("The file name must end in .csv or .xlsx.")
-        if not path.parent.exists():
-            raise CommandError(f"The folder {path.parent} does not exist.")
-        content, dataset = export_research_dataset(by=None, fmt=fmt, channel="command")
-        path.write_bytes(content)
+            raise CommandError(_("The file name must end in .csv or .xlsx."))
+        if not path.parent.is_dir():
+            raise CommandError(
+                _("The folder %(folder)s does not exist: create it, or write the file elsewhere.")
+                % {"folder": path.parent}
+            )
+        # The audit event and the file go together: if the file cannot be written, the event
+        # is rolled back.
+        with transaction.atomic():
+            content, dataset = export_research_dataset(by=None, fmt=fmt, channel="command")
+            try:
+                path.write_bytes(content)
+            except OSError as error:
+                raise CommandError(
+                    _("The file %(path)s could not be written (%(reason)s). Nothing was exported.")
+                    % {"path": path, "reason": error.strerror or type(error).__name__}
+                ) from None
+        rows = len(dataset.rows)
         self.stdout.write(
-            f"Wrote {len(dataset.rows)} rows to {path} "
-            f"({dataset.generalised} generalised, {dataset.dropped} left out as too small)."
+            ngettext(
+                "%(count)s row written to %(path)s (%(generalised)s generalised, %(dropped)s "
+                "left out because their group was too small).",
+                "%(count)s rows written to %(path)s (%(generalised)s generalised, %(dropped)s "
+                "left out because their group was too small).",
+                rows,
+            )
+            % {
+                "count": rows,
+                "path": path,
+                "generalised": dataset.generalised,
+                "dropped": dataset.dropped,
+            }
         )
