@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 
 from cms_pages.bench.measures import ALL_MEASURES, MEASURES
 from cms_pages.bench.report import QUERY_LIMIT
@@ -22,11 +23,11 @@ ROOT = Path(settings.BASE_DIR)
 MAY_BE_MISSING = {"coordinator_report"}
 
 
-def run_bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def run_bench(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", "bench", *args],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings", **env},
         capture_output=True,
         text=True,
         timeout=1200,
@@ -34,15 +35,29 @@ def run_bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def shared_cache_url() -> dict[str, str]:
+    """With Redis (CI's second leg), the child process is pointed at this test worker's own
+    cache, so the test can see whether the bench empties it; a local-memory cache cannot be
+    shared with a child process."""
+    cache_settings = settings.CACHES["default"]
+    if "redis" not in cache_settings["BACKEND"].lower():
+        return {}
+    return {"CACHE_URL": "rediscache://" + cache_settings["LOCATION"].split("://", 1)[1]}
+
+
 def test_a_tiny_bench_reports_every_measure_at_both_scales(tmp_path):
     report_path = tmp_path / "bench.json"
+    env = shared_cache_url()
+    cache.set("a-live-session", "kept", timeout=600)
     result = run_bench(
         tmp_path,
         "--scale", "40", "--runs", "2", "--warmups", "0", "--heavy-runs", "1",
-        "--import-rows", "20", "--json", str(report_path),
+        "--import-rows", "20", "--json", str(report_path), **env,
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr[-3000:]
+    # The bench empties only its own cache, never the site's (sessions, rate limits, progress).
+    assert cache.get("a-live-session") == "kept"
     report = json.loads(report_path.read_text())
     assert [phase["name"] for phase in report["phases"]] == ["small", "large"]
     assert report["phases"][1]["counts"]["trainees"] == 40
