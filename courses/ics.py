@@ -95,6 +95,17 @@ def session_cancel_ics(session: Session) -> bytes:
     )
 
 
+def removed_meetings_ics(session: Session, meetings: Iterable[Meeting]) -> bytes:
+    """METHOD:CANCEL for meetings deleted from a running session (copies kept at deletion): the
+    calendar apps that received them remove them. Their revision is one past the last one sent."""
+    cancelled = []
+    for meeting in sorted(meetings, key=lambda m: m.starts_at):
+        event = _event(session, meeting, cancelled=True)
+        event["sequence"] = meeting.sequence + 1
+        cancelled.append(event)
+    return _calendar(session.title, cancelled, method="CANCEL")
+
+
 def meetings_ics(name: str, meetings: Iterable[Meeting]) -> bytes:
     """A personal feed: each meeting with its session (select_related session, venue)."""
     return _calendar(name, (_event(m.session, m) for m in meetings))

@@ -2,10 +2,14 @@
 
 Reminders go out ``SESSION_REMINDER_HOURS`` (48) before each meeting, once per meeting and time,
 with the session's calendar file. A change of a meeting's time, room or link, or of the session's
-venue, tells every trainee holding a place once per change, after the change is committed.
+venue, tells every trainee holding a place once per change, after the change is committed. A
+meeting deleted from a running session is named in that notice, with a calendar file that removes
+it from the person's diary.
 """
 
+import copy
 import hashlib
+import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,7 +24,7 @@ from django.utils.functional import Promise
 from lms.notifications.models import Category, Notification
 from lms.notifications.services import Attachment, notify
 
-from .ics import session_cancel_ics, session_ics
+from .ics import removed_meetings_ics, session_cancel_ics, session_ics
 from .links import session_absolute_url
 from .models import Enrolment, Meeting, Session
 
@@ -39,13 +43,23 @@ def notify_trainee(
     reason: str | Promise = "",
     with_calendar: bool = True,
     cancel_calendar: bool = False,
+    removed_meetings: list[Meeting] | None = None,
 ) -> None:
     """One email about an enrolment or its session (template ``courses/emails/enrolment``).
 
     ``with_calendar`` attaches the session's meetings; ``cancel_calendar`` a METHOD:CANCEL file
-    that removes them from the person's calendar (they no longer hold a place).
+    that removes them from the person's calendar (they no longer hold a place);
+    ``removed_meetings`` (deleted from the session) are named and cancelled in a second file.
     """
     attachments = []
+    if removed_meetings:
+        attachments.append(
+            Attachment(
+                f"{session.code}-removed.ics",
+                removed_meetings_ics(session, removed_meetings).decode(),
+                "text/calendar",
+            )
+        )
     if cancel_calendar:
         attachments.append(
             Attachment(
@@ -67,6 +81,7 @@ def notify_trainee(
             "trainee": enrolment.trainee,
             "reason": reason,
             "meetings": meetings,
+            "removed_meetings": sorted(removed_meetings or [], key=lambda m: m.starts_at),
             "session_url": session_absolute_url(session),
             "space_url": settings.SITE_URL + reverse("courses:my-enrolments"),
         },
@@ -126,15 +141,21 @@ def _fingerprint(session: Session, meetings: list[Meeting]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def send_change_notices(*, session_id: int) -> int:
-    """Tell each trainee holding a place in a running session its new schedule (once per change)."""
+def send_change_notices(*, session_id: int, removed: list[Meeting] | None = None) -> int:
+    """Tell each trainee holding a place in a running session its new schedule (once per change).
+
+    ``removed``: copies of meetings deleted from the session, still to come, which the notice
+    names and cancels in the person's calendar.
+    """
     session = (
         Session.objects.select_related("course", "module", "venue").filter(pk=session_id).first()
     )
     if session is None or session.status != Session.Status.PUBLISHED:
         return 0
     meetings = list(session.meetings.order_by("starts_at"))
-    if not any(m.ends_at > timezone.now() for m in meetings):
+    now = timezone.now()
+    removed = [m for m in removed or [] if m.ends_at > now]
+    if not any(m.ends_at > now for m in [*meetings, *removed]):
         return 0  # a correction of the record of a past session: nobody needs an email
     fingerprint = _fingerprint(session, meetings)
     told = 0
@@ -157,9 +178,32 @@ def send_change_notices(*, session_id: int) -> int:
                 event="changed",
                 dedupe_key=f"{prefix}{fingerprint}:{len(previous)}",
                 category=Category.ESSENTIAL,
+                removed_meetings=removed,
             )
         told += 1
     return told
+
+
+# Meetings deleted in the current thread's transactions, per session, until a commit announces
+# them. Several deletions in one transaction (an edit form removing two meetings) make one notice.
+_deleted = threading.local()
+
+
+def _deleted_meetings() -> dict[int, list[Meeting]]:
+    if not hasattr(_deleted, "by_session"):
+        _deleted.by_session = {}
+    return _deleted.by_session
+
+
+def _announce_pending(session_id: int) -> None:
+    removed = _deleted_meetings().pop(session_id, [])
+    # A deletion rolled back earlier left its copy here: only meetings really gone are named.
+    still_there = set(
+        Meeting.objects.filter(pk__in=[m.pk for m in removed]).values_list("pk", flat=True)
+    )
+    send_change_notices(
+        session_id=session_id, removed=[m for m in removed if m.pk not in still_there]
+    )
 
 
 def _announce_after_commit(session_id: int) -> None:
@@ -171,7 +215,7 @@ def _announce_after_commit(session_id: int) -> None:
         status__in=Enrolment.SEAT_STATUSES,
     ).exists()
     if concerned:
-        transaction.on_commit(lambda: send_change_notices(session_id=session_id))
+        transaction.on_commit(lambda: _announce_pending(session_id))
 
 
 def _remember(instance: Meeting | Session, fields: tuple[str, ...]) -> None:
@@ -209,6 +253,8 @@ def _meeting_saved(sender, instance: Meeting, created: bool, raw: bool = False, 
 
 @receiver(post_delete, sender=Meeting, dispatch_uid="courses.meeting.deleted")
 def _meeting_deleted(sender, instance: Meeting, **kwargs) -> None:
+    # A copy: Django clears the instance's primary key once the deletion is done.
+    _deleted_meetings().setdefault(instance.session_id, []).append(copy.copy(instance))
     _announce_after_commit(instance.session_id)
 
 

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
+from django.db import transaction
 from icalendar import Calendar
 
 from courses import services
-from courses.ics import session_ics
+from courses.ics import BRUSSELS, _domain, session_ics
+from courses.models import Meeting
 from lms.notifications.models import OutboxEmail
 from tests.courses.base import EnglishPersonasTestCase as PersonasTestCase
 
@@ -136,6 +140,48 @@ class CalendarUpdatesTests(PersonasTestCase):
         calendar = self.calendar("enrolment.cancelled")
         self.assertEqual(str(calendar["METHOD"]), "CANCEL")
         self.assertEqual(self.revisions(calendar), confirmed)
+
+    def test_deleted_meetings_are_named_and_cancelled_in_one_notice(self):
+        confirmed = self.revisions(self.calendar("enrolment.confirmed"))
+        extra = Meeting.objects.create(
+            session=self.session,
+            starts_at=self.session.meetings.latest("starts_at").starts_at + timedelta(days=7),
+            ends_at=self.session.meetings.latest("ends_at").ends_at + timedelta(days=7),
+        )
+        first, second, _ = self.session.meetings.order_by("starts_at")
+        second_uid = f"meeting-{second.pk}@{_domain()}"
+        extra_uid = f"meeting-{extra.pk}@{_domain()}"
+        with self.captureOnCommitCallbacks(execute=True):
+            second.delete()
+            extra.delete()
+
+        [email] = OutboxEmail.objects.filter(recipient=self.trainee, event="session.changed")
+        schedule, removed = (Calendar.from_ical(a["content"]) for a in sorted(
+            email.attachments, key=lambda a: a["filename"].endswith("-removed.ics")
+        ))  # fmt: skip
+        # The schedule file holds what remains; the second file removes both deleted meetings.
+        self.assertEqual(set(self.revisions(schedule)), {f"meeting-{first.pk}@{_domain()}"})
+        self.assertEqual(str(removed["METHOD"]), "CANCEL")
+        cancelled = self.revisions(removed)
+        self.assertEqual(set(cancelled), {second_uid, extra_uid})
+        self.assertGreater(cancelled[second_uid], confirmed[second_uid])
+        self.assertEqual({str(e["STATUS"]) for e in removed.walk("VEVENT")}, {"CANCELLED"})
+        self.assertIn("Retiré du programme", email.text_body)
+        self.assertIn(f"{second.starts_at.astimezone(BRUSSELS):%H:%M}", email.text_body)
+
+    def test_a_rolled_back_deletion_is_never_announced(self):
+        meeting = self.session.meetings.order_by("starts_at").first()
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            meeting.delete()
+            raise RuntimeError("the form failed after the deletion")
+        with self.captureOnCommitCallbacks(execute=True):
+            other = self.session.meetings.order_by("starts_at").last()
+            other.room = "Salle 3"
+            other.save()
+
+        [email] = OutboxEmail.objects.filter(recipient=self.trainee, event="session.changed")
+        self.assertEqual(len(email.attachments), 1)
+        self.assertNotIn("Retiré du programme", email.text_body)
 
     def test_leaving_the_waiting_list_sends_no_calendar_file(self):
         full = SessionFactory(capacity=1)
