@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lms.accounts.models import User
 
@@ -111,11 +112,21 @@ def _set_status(
         from_status=old_status,
         to_status=new_status,
         changed_by=by,
-        reason=str(reason),
+        reason=history_text(reason),
     )
     if notify and new_status in EMAIL_EVENT_FOR_STATUS:
         _notify_trainee(enrolment, EMAIL_EVENT_FOR_STATUS[new_status], change, reason=reason)
     return enrolment
+
+
+def history_text(text: str | Promise, /, **values: object) -> str:
+    """A reason as the history stores it: the system's own words (lazy, or a message id with
+    ``values``) in the site's language, whoever's request wrote them, so that staff read one
+    history; a person's words as typed."""
+    if isinstance(text, Promise) or values:
+        with translation.override(settings.LANGUAGE_CODE):
+            return _(str(text)) % values if values else str(text)
+    return str(text)
 
 
 def _first_start(session: Session) -> datetime | None:
@@ -436,8 +447,12 @@ def reorder_waiting_list(
                 from_status=Status.WAITING_LIST,
                 to_status=Status.WAITING_LIST,
                 changed_by=by,
-                reason=_("Waiting-list position %(old)s → %(new)s. %(reason)s")
-                % {"old": old_rank, "new": rank + 1, "reason": reason},
+                reason=history_text(
+                    gettext_noop("Waiting-list position %(old)s → %(new)s. %(reason)s"),
+                    old=old_rank,
+                    new=rank + 1,
+                    reason=reason,
+                ),
                 notified_at=timezone.now(),
             )
         ordered.append(enrolment)
@@ -562,7 +577,7 @@ def complete_session(*, session: Session, by: User | None) -> Session:
             enrolment,
             Status.CANCELLED_BY_COORDINATOR,
             by=by,
-            reason=_("The session is over."),
+            reason=gettext_lazy("The session is over."),
             notify=False,
         )
     return session
@@ -621,7 +636,7 @@ def duplicate_session(
         from_status="",
         to_status=Session.Status.DRAFT,
         changed_by=by,
-        reason=_("Copied from %(code)s.") % {"code": session.code},
+        reason=history_text(gettext_noop("Copied from %(code)s."), code=session.code),
     )
     return copy
 

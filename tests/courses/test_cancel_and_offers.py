@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses import services
 from courses.models import Enrolment, EnrolmentStatusChange
@@ -237,3 +237,38 @@ class ReorderWaitingListTests(PersonasTestCase):
             services.reorder_waiting_list(
                 session=session, enrolment_ids=[a.pk], by=self.coordinator, reason=""
             )
+
+
+class HistoryLanguageTests(PersonasTestCase):
+    """The history is a staff record: the system's reasons are written in the site's language
+    (French) whichever language the person who triggered them reads; their own words stay."""
+
+    def test_a_dutch_request_writes_system_reasons_in_french(self):
+        session = SessionFactory(capacity=1)
+        first = services.enrol_trainee(session=session, trainee=self.trainee)
+        second = services.enrol_trainee(session=session, trainee=self.other_trainee)
+        third = services.enrol_trainee(session=session, trainee=self.outsider)
+
+        with translation.override("nl"):
+            services.reorder_waiting_list(
+                session=session,
+                enrolment_ids=[third.pk, second.pk],
+                by=self.coordinator,
+                reason="Priorité CPAS",
+            )
+            services.cancel_enrolment(enrolment=first, by=self.trainee)
+            services.decline_offer(enrolment=third, trainee=self.outsider)
+
+        reasons = set(
+            EnrolmentStatusChange.objects.filter(enrolment__session=session).values_list(
+                "reason", flat=True
+            )
+        )
+        self.assertLessEqual(
+            {
+                "Position sur la liste d'attente 2 → 1. Priorité CPAS",
+                "Une place s'est libérée.",
+                "Offre refusée.",
+            },
+            reasons,
+        )
