@@ -276,7 +276,7 @@ class SessionResource(NaturalKeyResource):
                 from_status="",
                 to_status=Session.Status.DRAFT,
                 changed_by=self.actor,
-                reason=_("Created by an import."),
+                reason=services.history_text(gettext_lazy("Created by an import.")),
             )
 
 
