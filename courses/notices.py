@@ -206,15 +206,18 @@ def _announce_pending(session_id: int) -> None:
     )
 
 
-def _announce_after_commit(session_id: int) -> None:
+def _announce_after_commit(session_id: int, *, deleted: Meeting | None = None) -> None:
     # Only a running session with people holding a place needs an announcement; a session being
-    # built (draft, or no enrolment yet) changes silently.
+    # built (draft, or no enrolment yet) changes silently, and keeps no copy of what it deletes.
     concerned = Enrolment.objects.filter(
         session_id=session_id,
         session__status=Session.Status.PUBLISHED,
         status__in=Enrolment.SEAT_STATUSES,
     ).exists()
     if concerned:
+        if deleted is not None:
+            # A copy: Django clears the instance's primary key once the deletion is done.
+            _deleted_meetings().setdefault(session_id, []).append(copy.copy(deleted))
         transaction.on_commit(lambda: _announce_pending(session_id))
 
 
@@ -253,9 +256,7 @@ def _meeting_saved(sender, instance: Meeting, created: bool, raw: bool = False, 
 
 @receiver(post_delete, sender=Meeting, dispatch_uid="courses.meeting.deleted")
 def _meeting_deleted(sender, instance: Meeting, **kwargs) -> None:
-    # A copy: Django clears the instance's primary key once the deletion is done.
-    _deleted_meetings().setdefault(instance.session_id, []).append(copy.copy(instance))
-    _announce_after_commit(instance.session_id)
+    _announce_after_commit(instance.session_id, deleted=instance)
 
 
 @receiver(pre_save, sender=Session, dispatch_uid="courses.session.remember")
